@@ -1,0 +1,1 @@
+"""retain: the agent, its configuration and the `retain` command line."""

@@ -1,0 +1,77 @@
+"""What every command module shares: the command groups, the Settings, and error reporting."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from agent.config import Settings
+from agent.errors import RetainError
+
+train_app = typer.Typer(help="Train models (churn, recommender).", no_args_is_help=True)
+eval_app = typer.Typer(help="Evaluate against baselines on real data; --json prints one JSON object.",
+                       no_args_is_help=True)
+bench_app = typer.Typer(help="Performance benchmarks that print numbers.", no_args_is_help=True)
+
+_settings: Settings | None = None
+
+
+def settings() -> Settings:
+    """The process's one Settings object (built on first use from env/.env and the global options)."""
+    global _settings
+    if _settings is None:
+        _settings = Settings()
+    return _settings
+
+
+def set_settings(s: Settings) -> None:
+    global _settings
+    _settings = s
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(fn: F) -> F:
+    """Turn a RetainError into one clear line on stderr and exit status 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except RetainError as e:
+            err_console().print(f"[bold red]error:[/] {e}", highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def err_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+def print_json(obj: Any) -> None:
+    """Exactly one JSON object on stdout (logs go to stderr)."""
+    sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def progress() -> Any:
+    """A rich progress bar on stderr, so --json output on stdout stays clean."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err_console(), transient=False)

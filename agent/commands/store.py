@@ -1,0 +1,130 @@
+"""Store commands: init, import, demo, serve, bench import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from agent.cli import app
+from agent.commands.common import bench_app, console, err_console, friendly, print_json, progress, settings
+
+SOURCES = ["online-retail", "tau-retail", "generic"]
+
+
+@app.command()
+@friendly
+def init() -> None:
+    """Create the data directory and an empty, migrated shop store."""
+    from shop.db import connect
+
+    s = settings()
+    s.ensure_dirs()
+    con = connect(s.db_path)
+    con.close()
+    console().print(f"store ready at {s.db_path}")
+
+
+@app.command("import")
+@friendly
+def import_(
+    source: str = typer.Argument(..., help=f"one of: {', '.join(SOURCES)}"),
+    path: Path = typer.Argument(..., help="file (or, for tau-retail, the folder with users/orders/products)"),
+    mapping: Path = typer.Option(None, "--mapping", help="generic: JSON column mapping (see README)"),
+    as_json: bool = typer.Option(False, "--json", help="print the report as one JSON object"),
+) -> None:
+    """Import a data source into the store: validated, all-or-nothing, idempotent."""
+    from shop.db import connect
+    from shop.importers import run_import
+
+    s = settings()
+    s.ensure_dirs()
+    con = connect(s.db_path)
+    try:
+        with progress() as bar:
+            report = run_import(con, source, path, mapping=mapping, progress=bar)
+    finally:
+        con.close()
+    if as_json:
+        print_json(report)
+    else:
+        _print_report(report)
+
+
+def _print_report(report: dict) -> None:
+    from rich.table import Table
+
+    c = console()
+    c.print(f"[bold]{report['source']}[/] from {report['path']}: {report['rows_read']:,} rows read "
+            f"in {report['seconds']:.1f} s")
+    t = Table("table", "inserted")
+    for k, v in report["inserted"].items():
+        t.add_row(k, f"{v:,}")
+    c.print(t)
+    if report["rejected"]:
+        r = Table("rejected because", "rows")
+        for k, v in report["rejected"].items():
+            r.add_row(k, f"{v:,}")
+        c.print(r)
+
+
+@app.command()
+@friendly
+def demo(
+    as_json: bool = typer.Option(False, "--json", help="print the build report as one JSON object"),
+) -> None:
+    """Build the demo shop end to end: store from real data, knowledge base, churn scores, recommender."""
+    from agent.pipeline import build_demo_all
+
+    s = settings()
+    with progress() as bar:
+        report = build_demo_all(s, progress=bar, log=lambda m: err_console().print(m))
+    if as_json:
+        print_json(report)
+    else:
+        console().print(f"demo shop built in {s.data_dir}")
+        for step, r in report.items():
+            console().print(f"  {step}: {r}")
+
+
+@app.command()
+@friendly
+def serve(
+    host: str = typer.Option(None, "--host", help="default: $RETAIN_UI_HOST or 127.0.0.1"),
+    port: int = typer.Option(None, "--port", help="default: $RETAIN_UI_PORT or 7860"),
+    mcp: bool = typer.Option(False, "--mcp", help="also expose the tools over MCP"),
+) -> None:
+    """Serve the web app."""
+    from ui.app import launch
+
+    s = settings()
+    launch(s, host=host or s.ui_host, port=port or s.ui_port, mcp=mcp)
+
+
+@bench_app.command("import")
+@friendly
+def bench_import(
+    path: Path = typer.Argument(Path("../shared/data/online_retail/online_retail.csv.gz"),
+                                help="an Online Retail file"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Import throughput of the Online Retail importer into a fresh store (rows/s, seconds)."""
+    import tempfile
+
+    from shop.db import connect
+    from shop.importers import run_import
+
+    with tempfile.TemporaryDirectory() as tmp:
+        con = connect(Path(tmp) / "bench.duckdb")
+        report = run_import(con, "online-retail", path)
+        again = run_import(con, "online-retail", path)
+        con.close()
+    out = {"path": str(path), "rows": report["rows_read"], "seconds": round(report["seconds"], 2),
+           "rows_per_s": round(report["rows_read"] / max(report["seconds"], 1e-9)),
+           "reimport_seconds": round(again["seconds"], 2),
+           "reimport_inserted": sum(again["inserted"].values()), "target_seconds": 30}
+    if as_json:
+        print_json(out)
+    else:
+        for k, v in out.items():
+            console().print(f"{k}: {v}")

@@ -1,0 +1,79 @@
+"""The one Settings object. Built from the environment (prefix RETAIN_) and .env, then passed down.
+
+No other module reads the environment: they take a Settings (or the values they need) as arguments.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Policy(BaseModel):
+    """Shop rules that the tools enforce and the help centre quotes: one source for both."""
+
+    currency: str = "GBP"
+    currency_symbol: str = "£"
+    return_window_days: int = 30
+    exchange_window_days: int = 30
+    refund_days_card: int = 5
+    refund_days_gift_card: int = 1
+    cancellable_statuses: tuple[str, ...] = ("pending",)
+    modifiable_statuses: tuple[str, ...] = ("pending",)
+    returnable_statuses: tuple[str, ...] = ("delivered",)
+    non_returnable_categories: tuple[str, ...] = ("Food & Drink", "Personal Care", "Gift Cards")
+    free_shipping_threshold: float = 50.0
+    standard_shipping_fee: float = 4.95
+    express_shipping_fee: float = 9.95
+    max_discount_pct: int = 20
+    top_tier_max_discount_pct: int = 30
+    offer_validity_days: int = 14
+    contact_frequency_cap_days: int = 14
+    warranty_months: int = 24
+
+
+class Settings(BaseSettings):
+    """Everything configurable, in one place. Env vars: RETAIN_DATA_DIR, RETAIN_MODEL, ..."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RETAIN_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        env_nested_delimiter="__",
+    )
+
+    data_dir: Path = Field(Path("data"), description="where the store, vectors, models and threads live")
+    model: str = Field("offline", description="chat model: offline | openai:<m> | openai-compatible:<url>/<m> | local:<path>")
+    embedding: str = Field("minilm", description="embedder: minilm | use-m | openai:<m> | st:<path> | hash")
+    chroma_url: str | None = Field(None, description="http://host:port for a Chroma server; unset = embedded")
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    ui_users: str | None = Field(None, description="staff logins as 'user:password,user2:password2'")
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    seed: int = 42
+    churn_horizon_days: int = 90
+    max_doc_bytes: int = 5_000_000
+    demo_customers: int = 1200
+    policy: Policy = Field(default_factory=Policy)
+
+    @cached_property
+    def db_path(self) -> Path:
+        return self.data_dir / "shop.duckdb"
+
+    @cached_property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @cached_property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @cached_property
+    def threads_path(self) -> Path:
+        return self.data_dir / "threads.sqlite"
+
+    def ensure_dirs(self) -> None:
+        for p in (self.data_dir, self.models_dir):
+            p.mkdir(parents=True, exist_ok=True)
