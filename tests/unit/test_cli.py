@@ -1,0 +1,33 @@
+"""The CLI's shape: help for every command, friendly errors, init."""
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from agent.cli import app
+
+runner = CliRunner()
+
+
+def test_help_lists_the_foundation_commands() -> None:
+    out = runner.invoke(app, ["--help"])
+    assert out.exit_code == 0
+    for cmd in ("init", "import", "demo", "serve", "train", "eval", "bench"):
+        assert cmd in out.output
+
+
+def test_init_creates_a_migrated_store(tmp_path: Path) -> None:
+    out = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "init"])
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "d" / "shop.duckdb").exists()
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from agent.cli import app; "
+            "heavy = [m for m in ('torch', 'chromadb', 'gradio', 'lightgbm', 'sentence_transformers', "
+            "'pandas', 'duckdb', 'langchain', 'transformers') if m in sys.modules]; print(','.join(heavy))")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert res.stdout.strip() == "", f"retain --help imports heavy modules: {res.stdout}"
