@@ -27,12 +27,14 @@ venv: $(STAMP)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# mypy keeps its cache outside the checkout so a clean clone on the same machine reuses it.
 lint: venv
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy
+	MYPY_CACHE_DIR=$(HOME)/.cache/retain-mypy $(VENV)/bin/mypy
 
+# The cold data build runs once; later `make demo` runs go straight to serving (delete data/ to rebuild).
 demo: venv
-	$(VENV)/bin/retain demo
+	@[ -f data/demo_report.json ] || $(VENV)/bin/retain demo
 	$(VENV)/bin/retain serve
 
 test: venv browser lint

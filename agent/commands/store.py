@@ -76,9 +76,12 @@ def demo(
     """Build the demo shop end to end: store from real data, knowledge base, churn scores, recommender."""
     from agent.pipeline import build_demo_all
 
+    import json
+
     s = settings()
     with progress() as bar:
         report = build_demo_all(s, progress=bar, log=lambda m: err_console().print(m))
+    (s.data_dir / "demo_report.json").write_text(json.dumps(report, indent=2, default=str))
     if as_json:
         print_json(report)
     else:
