@@ -11,8 +11,10 @@ if TYPE_CHECKING:
 
 
 def shop_today(con: duckdb.DuckDBPyConnection) -> dt.date:
-    row = con.execute("SELECT value FROM meta WHERE key = 'today'").fetchone()
-    return dt.date.fromisoformat(row[0]) if row else dt.date.today()
+    from shop.db import scalar
+
+    value = scalar(con, "SELECT value FROM meta WHERE key = 'today'")
+    return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
 def freeze_today(con: duckdb.DuckDBPyConnection, day: dt.date) -> None:

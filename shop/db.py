@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agent.errors import RetainError
 
@@ -42,13 +42,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for version, name, sql in migrations():
         if version in done:
             continue
-        con.execute("BEGIN")
+        con.begin()
         try:
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
-            con.execute("COMMIT")
+            con.commit()
         except Exception:
-            con.execute("ROLLBACK")
+            con.rollback()
             raise
         applied.append(name)
     return applied
@@ -76,17 +76,23 @@ def connect(path: Path | str | None, read_only: bool = False) -> duckdb.DuckDBPy
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """All-or-nothing: commit on success, roll back on any error."""
-    con.execute("BEGIN")
+    con.begin()
     try:
         yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        con.rollback()
         raise
-    con.execute("COMMIT")
+    con.commit()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The single value of a query (fully fetched: DuckDB 2 keeps a half-read result open otherwise)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row counts of the store's main tables (for `retain serve` and summaries)."""
     tables = ["customers", "addresses", "payment_methods", "products", "product_variants", "orders",
               "order_items", "payments", "events", "reviews", "tickets", "audit_log"]
-    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}  # type: ignore[index]
+    return {t: int(scalar(con, f"SELECT count(*) FROM {t}")) for t in tables}

@@ -11,11 +11,11 @@ def test_migrations_are_numbered_and_applied_once(tmp_path: Path) -> None:
     assert versions == sorted(set(versions)) and versions[0] == 1
     con = connect(tmp_path / "s.duckdb")
     assert migrate(con) == []  # connect already applied everything
-    applied = con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0]
+    applied = con.execute("SELECT count(*) FROM schema_migrations").fetchall()[0][0]
     assert applied == len(versions)
     con.close()
     con = connect(tmp_path / "s.duckdb")  # reopening applies nothing new and keeps data
-    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == applied
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchall()[0][0] == applied
 
 
 def test_transaction_rolls_back_everything(store) -> None:

@@ -1,0 +1,35 @@
+"""Importers: validated, all-or-nothing (one transaction), idempotent, each reporting counts and rejections.
+
+`run_import(con, source, path)` dispatches on the source name: 'online-retail', 'tau-retail', 'generic'.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agent.errors import RetainError
+
+if TYPE_CHECKING:
+    import duckdb
+
+SOURCES = ("online-retail", "tau-retail", "generic")
+
+
+def run_import(con: duckdb.DuckDBPyConnection, source: str, path: Path | str,
+               mapping: Path | dict[str, Any] | None = None, progress: Any = None) -> dict[str, Any]:
+    """Import `path` as `source`; returns {source, path, rows_read, inserted, rejected, seconds}."""
+    path = Path(path)
+    if source == "online-retail":
+        from shop.importers.online_retail import import_online_retail
+
+        return import_online_retail(con, path, progress=progress)
+    if source == "tau-retail":
+        from shop.importers.tau import import_tau
+
+        return import_tau(con, path, progress=progress)
+    if source == "generic":
+        from shop.importers.generic import import_generic
+
+        return import_generic(con, path, mapping=mapping, progress=progress)
+    raise RetainError(f"unknown import source {source!r}; choose one of: {', '.join(SOURCES)}")
