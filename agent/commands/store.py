@@ -74,9 +74,9 @@ def demo(
     as_json: bool = typer.Option(False, "--json", help="print the build report as one JSON object"),
 ) -> None:
     """Build the demo shop end to end: store from real data, knowledge base, churn scores, recommender."""
-    from agent.pipeline import build_demo_all
-
     import json
+
+    from agent.pipeline import build_demo_all
 
     s = settings()
     with progress() as bar:

@@ -1,0 +1,242 @@
+"""Importers: quirks, idempotency, and malformed input (one clear error, store unchanged)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from agent.errors import ImportDataError, RetainError
+from shop.db import table_counts
+from shop.importers import run_import
+
+HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+GOOD = [
+    "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850,United Kingdom",
+    "536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850,United Kingdom",
+    "536365,POST,POSTAGE,1,2010-12-01 08:26:00,18.00,17850,United Kingdom",
+    "536366,22633,HAND WARMER UNION JACK,6,2010-12-01 08:28:00,1.85,,United Kingdom",
+    "C536379,85123A,WHITE HANGING HEART T-LIGHT HOLDER,-1,2010-12-01 09:41:00,2.55,17850,United Kingdom",
+    "536380,22961,JAM MAKING SET PRINTED,-10,2010-12-01 09:45:00,0.0,,United Kingdom",
+    "536381,22139,RETROSPOT TEA SET,5,2010-12-01 09:50:00,0.0,12583,France",
+    "A563185,B,Adjust bad debt,1,2011-08-12 14:50:00,-11062.06,,United Kingdom",
+    "536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850,United Kingdom",
+    "536390,22941,CHRISTMAS LIGHTS,12,2010-12-01 10:19:00,8.50,12583,France",
+]
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return p
+
+
+def test_online_retail_quirks_are_sorted_and_counted(store, tmp_path: Path) -> None:
+    rep = run_import(store, "online-retail", write(tmp_path, "or.csv", HEADER + "\n".join(GOOD) + "\n"))
+    assert rep["rows_read"] == len(GOOD)
+    assert rep["rejected"] == {"bad-debt adjustment": 1, "stock adjustment (negative quantity, not a cancellation)": 1,
+                               "zero price": 1, "exact duplicate": 1}
+    orders = dict(store.execute("SELECT order_id, kind || '/' || status FROM orders").fetchall())
+    assert orders == {"536365": "sale/delivered", "536366": "sale/delivered", "C536379": "cancellation/cancelled",
+                      "536390": "sale/delivered"}
+    guest = store.execute("SELECT customer_id FROM orders WHERE order_id = '536366'").fetchall()
+    assert guest == [(None,)]
+    post = store.execute("SELECT is_product, product_id FROM order_items WHERE item_id = 'POST'").fetchall()
+    assert post == [(False, None)]
+    assert "POST" not in {r[0] for r in store.execute("SELECT product_id FROM products").fetchall()}
+    cats = dict(store.execute("SELECT product_id, category FROM products").fetchall())
+    assert cats["22941"] == "Christmas" and cats["85123A"] == "Candles & Lights"
+    assert sorted(r[0] for r in store.execute("SELECT customer_id FROM customers").fetchall()) == ["12583", "17850"]
+
+
+def test_online_retail_is_idempotent_and_accepts_the_ii_names(store, tmp_path: Path) -> None:
+    ii = HEADER.replace("InvoiceNo", "Invoice").replace("UnitPrice", "Price").replace("CustomerID", "Customer ID")
+    path = write(tmp_path, "or2.csv.gz", gzip.compress((ii + "\n".join(GOOD) + "\n").encode()))
+    first = run_import(store, "online-retail", path)
+    counts = table_counts(store)
+    second = run_import(store, "online-retail", path)
+    assert sum(first["inserted"].values()) > 0
+    assert sum(second["inserted"].values()) == 0
+    assert table_counts(store) == counts
+
+
+BAD_ONLINE_RETAIL = {
+    "missing column": (HEADER.replace(",Quantity", ""), None, "missing column"),
+    "bad date": (HEADER + GOOD[0] + "\n" + GOOD[1].replace("2010-12-01 08:26:00", "yesterday-ish") + "\n",
+                 (3, "InvoiceDate"), "not a date"),
+    "non-numeric quantity": (HEADER + GOOD[0] + "\n" + GOOD[1] + "\n" + GOOD[3].replace(",6,", ",six,") + "\n",
+                             (4, "Quantity"), "not a number"),
+    "fractional quantity": (HEADER + GOOD[0].replace(",6,", ",1.5,") + "\n", (2, "Quantity"), "whole number"),
+    "non-numeric price": (HEADER + GOOD[0].replace(",2.55,", ",£2.55,") + "\n", (2, "UnitPrice"), "not a number"),
+    "empty invoice": (HEADER + GOOD[0].replace("536365,", ",", 1) + "\n", (2, "InvoiceNo"), "empty value"),
+    "header only": (HEADER, None, "no rows"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ONLINE_RETAIL))
+def test_online_retail_malformed_text(store, tmp_path: Path, case: str) -> None:
+    text, where, message = BAD_ONLINE_RETAIL[case]
+    path = write(tmp_path, "bad.csv", text)
+    before = table_counts(store)
+    with pytest.raises(ImportDataError, match=message) as err:
+        run_import(store, "online-retail", path)
+    assert str(path) in str(err.value)
+    if where:
+        assert f"line {where[0]} column {where[1]!r}" in str(err.value)
+    assert table_counts(store) == before
+
+
+@pytest.mark.parametrize("case,content,message", [
+    ("zero bytes", b"", "empty"),
+    ("wrong encoding", (HEADER + GOOD[0].replace("WHITE", "CAF\u00c9") + "\n").encode("latin-1"), "not UTF-8"),
+    ("utf-16", (HEADER + GOOD[0] + "\n").encode("utf-16"), "UTF-16"),
+    ("not csv (png)", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "not UTF-8|not a CSV"),
+    ("not csv (prose)", b"Dear shop owner\nhere are my orders\n", "does not look like CSV"),
+    ("broken gzip", b"\x1f\x8b\x08\x00garbage", "gzip"),
+])
+def test_online_retail_malformed_bytes(store, tmp_path: Path, case: str, content: bytes, message: str) -> None:
+    path = write(tmp_path, "bad.csv", content)
+    before = table_counts(store)
+    with pytest.raises(ImportDataError, match=message) as err:
+        run_import(store, "online-retail", path)
+    assert str(path) in str(err.value)
+    assert table_counts(store) == before
+
+
+def test_wrong_encoding_names_the_line(store, tmp_path: Path) -> None:
+    text = (HEADER + GOOD[0] + "\n" + GOOD[1] + "\n" + GOOD[3].replace("HAND", "H\u00c4ND") + "\n")
+    with pytest.raises(ImportDataError, match="line 4"):
+        run_import(store, "online-retail", write(tmp_path, "latin.csv", text.encode("latin-1")))
+
+
+def test_failure_midway_leaves_the_store_unchanged(store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shop.importers.online_retail as mod
+
+    real = mod.insert_new
+    calls = {"n": 0}
+
+    def flaky(con, table, df):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 4:  # after customers, products and variants were written
+            raise RuntimeError("disk full")
+        return real(con, table, df)
+
+    monkeypatch.setattr(mod, "insert_new", flaky)
+    before = table_counts(store)
+    with pytest.raises(RuntimeError):
+        run_import(store, "online-retail", write(tmp_path, "or.csv", HEADER + "\n".join(GOOD) + "\n"))
+    assert table_counts(store) == before
+
+
+def test_unknown_source_is_a_clear_error(store, tmp_path: Path) -> None:
+    with pytest.raises(RetainError, match="unknown import source 'shopify'"):
+        run_import(store, "shopify", tmp_path / "x.csv")
+
+
+# --- tau-bench ---------------------------------------------------------------------------------------------
+
+def tau_folder(tmp_path: Path, users: object = None, orders: object = None, products: object = None) -> Path:
+    d = tmp_path / "tau"
+    d.mkdir(exist_ok=True)
+    products = products if products is not None else {"p1": {"name": "T-Shirt", "product_id": "p1", "variants": {
+        "i1": {"item_id": "i1", "options": {"size": "XL", "color": "red"}, "available": True, "price": 20.5},
+        "i2": {"item_id": "i2", "options": {"size": "M", "color": "red"}, "available": False, "price": 19.0}}}}
+    users = users if users is not None else {"ann_lee_1": {
+        "name": {"first_name": "Ann", "last_name": "Lee"}, "email": "ann@example.com",
+        "address": {"address1": "1 Main St", "address2": "", "city": "Austin", "country": "USA", "state": "TX",
+                    "zip": "78701"},
+        "payment_methods": {"credit_card_1": {"source": "credit_card", "brand": "visa", "last_four": "4242",
+                                              "id": "credit_card_1"}}, "orders": ["#W1"]}}
+    orders = orders if orders is not None else {"#W1": {
+        "order_id": "#W1", "user_id": "ann_lee_1", "address": {"city": "Austin", "country": "USA"}, "status": "pending", "fulfillments": [],
+        "items": [{"name": "T-Shirt", "product_id": "p1", "item_id": "i1", "price": 20.5, "options": {}}],
+        "payment_history": [{"transaction_type": "payment", "amount": 20.5, "payment_method_id": "credit_card_1"}]}}
+    for name, obj in (("users", users), ("orders", orders), ("products", products)):
+        (d / f"{name}.json").write_text(obj if isinstance(obj, str) else json.dumps(obj, indent=1))
+    return d
+
+
+def test_tau_folder_imports_and_is_idempotent(store, tmp_path: Path) -> None:
+    d = tau_folder(tmp_path)
+    rep = run_import(store, "tau-retail", d)
+    assert rep["inserted"]["customers"] == 1 and rep["inserted"]["product_variants"] == 2
+    assert store.execute("SELECT status FROM orders WHERE order_id = '#W1'").fetchall() == [("pending",)]
+    opts = store.execute("SELECT options->>'size', available FROM product_variants ORDER BY item_id").fetchall()
+    assert opts == [("XL", True), ("M", False)]
+    assert sum(run_import(store, "tau-retail", d)["inserted"].values()) == 0
+
+
+def test_tau_bad_inputs(store, tmp_path: Path) -> None:
+    before = table_counts(store)
+    d = tau_folder(tmp_path, users='{"a": {"name": {}, ')
+    with pytest.raises(ImportDataError, match=r"users.json line \d+: not valid JSON"):
+        run_import(store, "tau-retail", d)
+    d = tau_folder(tmp_path, users='{"ann_lee_1": {"name": {}}, "ann_lee_1": {"name": {}}}')
+    with pytest.raises(ImportDataError, match="duplicate key 'ann_lee_1'"):
+        run_import(store, "tau-retail", d)
+    d = tau_folder(tmp_path, orders={"#W1": {"order_id": "#W1", "user_id": "x", "status": "lost", "items": []}})
+    with pytest.raises(ImportDataError, match="unknown status 'lost'"):
+        run_import(store, "tau-retail", d)
+    d = tau_folder(tmp_path, products={"p1": {"name": "Mug", "variants": {"i1": {"price": "cheap"}}}})
+    with pytest.raises(ImportDataError, match="price 'cheap' is not a number"):
+        run_import(store, "tau-retail", d)
+    with pytest.raises(ImportDataError, match="no such file"):
+        run_import(store, "tau-retail", tmp_path / "nothing-here")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ImportDataError, match="no users.json"):
+        run_import(store, "tau-retail", tmp_path / "empty")
+    assert table_counts(store) == before
+
+
+# --- generic -----------------------------------------------------------------------------------------------
+
+def test_generic_bare_transaction_log(store, tmp_path: Path) -> None:
+    path = write(tmp_path, "log.csv", "cust,date,total\nA1,2011-01-03,10.5\nA1,2011-02-03 10:00,20\nB2,2011-02-04,-5\n")
+    mapping = {"columns": {"customer_id": "cust", "timestamp": "date", "amount": "total"}}
+    rep = run_import(store, "generic", path, mapping=mapping)
+    assert rep["inserted"]["customers"] == 2 and rep["inserted"]["orders"] == 3
+    kinds = sorted(r[0] for r in store.execute("SELECT kind FROM orders").fetchall())
+    assert kinds == ["cancellation", "sale", "sale"]
+    assert sum(run_import(store, "generic", path, mapping=mapping)["inserted"].values()) == 0
+
+
+def test_generic_parquet_with_products(store, tmp_path: Path) -> None:
+    import pandas as pd
+
+    df = pd.DataFrame({"customer_id": ["c1", "c1"], "timestamp": ["2011-05-01", "2011-05-01"],
+                       "order_id": ["o1", "o1"], "product_id": ["p1", "p2"], "quantity": [2, 1],
+                       "unit_price": [3.0, 4.5]})
+    df.to_parquet(tmp_path / "t.parquet")
+    rep = run_import(store, "generic", tmp_path / "t.parquet")
+    assert rep["inserted"]["order_items"] == 2 and rep["inserted"]["products"] == 2
+
+
+@pytest.mark.parametrize("text,mapping,message", [
+    ("customer_id,amount\nc1,3\n", None, "missing column.*'timestamp'"),
+    ("customer_id,timestamp,amount\nc1,2011-13-45,3\n", None, "line 2 column 'timestamp': not a date"),
+    ("customer_id,timestamp,amount\nc1,2011-01-01,3\nc2,2011-01-01,three\n", None,
+     "line 3 column 'amount': not a number"),
+    ("customer_id,timestamp,order_id,product_id,quantity,unit_price\nc1,2011-01-01,o1,p1,1,2\n"
+     "c1,2011-01-01,o1,p1,1,2\n", None, "line 3 column 'order_id': duplicate key"),
+    ("customer_id,timestamp\nc1,2011-01-01\n", None, "need column 'amount'"),
+    ("customer_id,email\nc1,a@x\nc1,b@x\n", {"table": "customers"}, "line 3 column 'customer_id': duplicate key"),
+    ("customer_id,session_id,event_type,timestamp\nc1,s1,teleport,2011-01-01\n", {"table": "events"},
+     "unknown event type"),
+    ("customer_id,timestamp,amount\nc1,2011-01-01,3\n", {"table": "refunds"}, "unknown table 'refunds'"),
+])
+def test_generic_malformed(store, tmp_path: Path, text: str, mapping: dict | None, message: str) -> None:
+    before = table_counts(store)
+    with pytest.raises(ImportDataError, match=message):
+        run_import(store, "generic", write(tmp_path, "g.csv", text), mapping=mapping)
+    assert table_counts(store) == before
+
+
+def test_generic_customers_and_events(store, tmp_path: Path) -> None:
+    run_import(store, "generic", write(tmp_path, "c.csv", "customer_id,first_name,marketing_consent\nc1,Ann,yes\n"),
+               mapping={"table": "customers"})
+    assert store.execute("SELECT first_name, marketing_consent FROM customers").fetchall() == [("Ann", True)]
+    ev = "customer_id,session_id,event_type,timestamp,product_id,dwell_seconds\nc1,s1,view,2011-01-01 10:00,p1,12.5\n"
+    rep = run_import(store, "generic", write(tmp_path, "e.csv", ev), mapping={"table": "events"})
+    assert rep["inserted"]["events"] == 1
