@@ -1,0 +1,269 @@
+"""The campaign lifecycle the CLI, the agent's marketer tools and the UI call: plan, draft, approve, export,
+analyze. Each step reads and writes campaign state in the store inside one transaction and leaves an audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agent.errors import ConfigError, NotEnoughDataError, RetainError
+from retention.campaigns import store as st
+from retention.campaigns.audience import build_audience
+from retention.campaigns.drafts import Renderer
+from retention.campaigns.experiment import Outcome, analyze, assign
+from retention.campaigns.facts import load_catalog, load_facts
+from retention.campaigns.models import CONTROL, CampaignSpec, Draft, Issue, Offer
+from retention.campaigns.offers import check_policy, size_offer
+from retention.campaigns.validator import ValidationContext, validate
+from shop.clock import shop_today
+from shop.db import transaction
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from agent.config import Settings
+
+Tick = Callable[[int], None] | None
+
+
+def plan(con: duckdb.DuckDBPyConnection, settings: Settings, spec: CampaignSpec) -> dict[str, Any]:
+    """Audience (with the funnel), offers and the experiment's assignment; saved as a 'planned' campaign."""
+    today = shop_today(con)
+    policy = settings.policy
+    check_policy(policy, spec.variants)
+    bad = [c for c in spec.channels if c not in ("email", "sms", "push")]
+    if bad or not spec.channels:
+        raise ConfigError(f"unknown channel(s) {bad or '(none)'}; channels: email, sms, push")
+    aud = build_audience(con, spec.audience, policy, today)
+    if not aud.members:
+        last = next((f["step"] for f in aud.funnel if f["count"] == 0), "the filters")
+        steps = " -> ".join(f"{f['step']}: {f['count']}" for f in aud.funnel)
+        raise NotEnoughDataError(f"the audience is empty: no customer is left after '{last}'; nothing was "
+                                 f"planned or exported. Funnel: {steps}")
+    arms = [v.name for v in spec.variants]
+    assignment = assign(aud.members, arms, spec.holdout_share, spec.seed)
+    campaign_id = st.new_campaign_id(con, today)
+    variants = {v.name: v for v in spec.variants}
+    offers: dict[str, str | None] = {}
+    pct: Counter[str] = Counter()
+    for m in aud.members:
+        arm = assignment[m["customer_id"]][0]
+        if arm == CONTROL:
+            offers[m["customer_id"]] = None
+            continue
+        o = size_offer(m, variants[arm], policy, today, campaign_id)
+        offers[m["customer_id"]] = o.model_dump_json()
+        pct[f"{o.discount_pct}%" if o.kind == "percent" else "free shipping"] += 1
+    arm_counts = Counter(a for a, _ in assignment.values())
+    with transaction(con):
+        st.create_campaign(con, campaign_id, spec, aud.funnel, today)
+        st.save_audience(con, campaign_id, aud.members, assignment, offers)
+        st.audit(con, "campaign.plan", campaign_id, {"audience": len(aud.members), "arms": dict(arm_counts)})
+    return {"campaign_id": campaign_id, "as_of": today.isoformat(), "audience": len(aud.members),
+            "funnel": aud.funnel, "arms": dict(sorted(arm_counts.items())), "offers": dict(sorted(pct.items()))}
+
+
+def _context(con: duckdb.DuckDBPyConnection, settings: Settings, camp: dict[str, Any]) -> ValidationContext:
+    return ValidationContext.from_store(con, camp["spec"], settings.policy, shop_today(con), camp["campaign_id"])
+
+
+def render_and_validate(renderer: Renderer, ctx: ValidationContext, facts: Any, offer: Offer, arm: str,
+                        channel: str) -> tuple[Draft, list[Issue]]:
+    """Render, validate; on a failure render once more (new phrasings, compact SMS) and validate again."""
+    d = renderer.render(facts, offer, arm, channel)
+    issues = validate(d, ctx)
+    if issues:
+        d = renderer.render(facts, offer, arm, channel, attempt=2)
+        issues = validate(d, ctx)
+    return d, issues
+
+
+def draft(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str, tick: Tick = None
+          ) -> dict[str, Any]:
+    """Drafts for every treated customer on every planned channel, each validated (regenerated once)."""
+    camp = st.get_campaign(con, campaign_id)
+    if camp["status"] in ("exported", "analyzed"):
+        raise RetainError(f"campaign {campaign_id} is already {camp['status']}; plan a new campaign instead")
+    spec: CampaignSpec = camp["spec"]
+    rows = [r for r in st.assignments(con, campaign_id) if r["arm"] != CONTROL]
+    catalog = load_catalog(con)
+    facts = load_facts(con, [r["customer_id"] for r in rows], catalog, settings)
+    renderer = Renderer(spec, settings.policy, campaign_id)
+    ctx = _context(con, settings, camp)
+    results: list[tuple[Draft, list[Issue]]] = []
+    skipped: Counter[str] = Counter()
+    for r in rows:
+        f = facts.get(r["customer_id"])
+        if f is None:
+            skipped["customer missing"] += 1
+            continue
+        offer = Offer.model_validate_json(r["offer"])
+        for channel in spec.channels:
+            if (channel == "email" and not f.email) or (channel == "sms" and not f.phone):
+                skipped[f"no {'email address' if channel == 'email' else 'phone number'}"] += 1
+                continue
+            results.append(render_and_validate(renderer, ctx, f, offer, r["arm"], channel))
+        if tick:
+            tick(1)
+    reasons = Counter(i.code for _, issues in results for i in issues)
+    counts = {"drafts": len(results), "valid": sum(1 for _, i in results if not i),
+              "flagged": sum(1 for _, i in results if i),
+              "regenerated": sum(1 for d, _ in results if d.attempt > 1)}
+    with transaction(con):
+        st.save_drafts(con, campaign_id, results)
+        st.set_status(con, campaign_id, "drafted")
+        st.audit(con, "campaign.draft", campaign_id, {**counts, "flag_reasons": dict(reasons)})
+    return {"campaign_id": campaign_id, **counts, "skipped": dict(skipped), "flag_reasons": dict(reasons),
+            "languages": dict(Counter(d.language for d, _ in results))}
+
+
+def approve(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str,
+            customer_ids: list[str] | None = None, approver: str | None = None) -> dict[str, Any]:
+    """Approve valid drafts (all, or those of `customer_ids`), re-validating each against the store as it is now;
+    flagged drafts can never be approved."""
+    camp = st.get_campaign(con, campaign_id)
+    st.require_status(camp, "drafted")
+    if camp["status"] in ("exported", "analyzed"):
+        raise RetainError(f"campaign {campaign_id} is already {camp['status']}")
+    ctx = _context(con, settings, camp)
+    wanted = set(customer_ids) if customer_ids else None
+    approved: list[tuple[dict[str, Any], list[Issue]]] = []
+    newly_flagged: list[tuple[dict[str, Any], list[Issue]]] = []
+    for row in st.drafts(con, campaign_id, status="valid"):
+        if wanted is not None and row["customer_id"] not in wanted:
+            continue
+        issues = validate(Draft.model_validate_json(row["draft"]), ctx)
+        (newly_flagged if issues else approved).append((row, issues))
+    if not approved:
+        counts = st.draft_counts(con, campaign_id)
+        raise RetainError(f"campaign {campaign_id}: no valid draft to approve ({counts.get('flagged', 0)} flagged, "
+                          f"{len(newly_flagged)} failed re-validation); nothing was approved")
+    with transaction(con):
+        for row, issues in newly_flagged:
+            con.execute("UPDATE campaign_drafts SET status = 'flagged', issues = ? WHERE campaign_id = ? AND "
+                        "customer_id = ? AND channel = ?", [json.dumps([i.model_dump() for i in issues]),
+                                                             campaign_id, row["customer_id"], row["channel"]])
+        for row, _ in approved:
+            con.execute("UPDATE campaign_drafts SET status = 'approved' WHERE campaign_id = ? AND customer_id = ? "
+                        "AND channel = ?", [campaign_id, row["customer_id"], row["channel"]])
+        st.set_status(con, campaign_id, "approved")
+        st.audit(con, "campaign.approve", campaign_id, {"approved": len(approved),
+                                                        "flagged_on_recheck": len(newly_flagged)},
+                 actor_id=approver)
+    return {"campaign_id": campaign_id, "approved": len(approved), "flagged_on_recheck": len(newly_flagged),
+            "flagged": st.draft_counts(con, campaign_id).get("flagged", 0)}
+
+
+def export(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str, out_dir: Path,
+           formats: list[str] | None = None) -> dict[str, Any]:
+    """Write approved, consented sends as CSV/JSON and record them as sends (feeds the frequency cap)."""
+    from retention.campaigns.export import send_rows, write_files
+
+    formats = formats or ["csv", "json"]
+    if bad := [f for f in formats if f not in ("csv", "json")]:
+        raise ConfigError(f"unknown export format(s) {bad}; formats: csv, json")
+    camp = st.get_campaign(con, campaign_id)
+    st.require_status(camp, "approved")
+    approved = st.drafts(con, campaign_id, status="approved")
+    contacts = {r[0]: {"email": r[1], "phone": r[2], "marketing_consent": r[3], "unsubscribed": r[4]}
+                for r in con.execute("SELECT customer_id, email, phone, marketing_consent, unsubscribed FROM customers "
+                                     "WHERE customer_id IN (SELECT customer_id FROM campaign_drafts WHERE "
+                                     "campaign_id = ?)", [campaign_id]).fetchall()}
+    rows = send_rows(campaign_id, approved, contacts)
+    if not rows:
+        raise RetainError(f"campaign {campaign_id}: no approved draft for a consenting customer; nothing exported")
+    today = shop_today(con)
+    with transaction(con):
+        paths = write_files(campaign_id, rows, out_dir, formats)
+        sent_at = dt.datetime.combine(today, dt.time(9))
+        for r in rows:
+            con.execute("INSERT OR IGNORE INTO campaign_sends VALUES (?,?,?,?,?,?)",
+                        [campaign_id, r["customer_id"], r["channel"], r["arm"], sent_at, str(paths[0])])
+        st.set_status(con, campaign_id, "exported")
+        st.audit(con, "campaign.export", campaign_id, {"sends": len(rows), "files": [str(p) for p in paths],
+                                                       "skipped_no_consent": len(approved) - len(rows)})
+    return {"campaign_id": campaign_id, "sends": len(rows), "skipped": len(approved) - len(rows),
+            "files": [str(p) for p in paths], "by_channel": dict(Counter(r["channel"] for r in rows))}
+
+
+def _orders_outcomes(con: duckdb.DuckDBPyConnection, campaign_id: str, start: dt.date, window: int
+                     ) -> list[Outcome]:
+    rows = con.execute(
+        """WITH a AS (SELECT customer_id, arm FROM campaign_assignments WHERE campaign_id = ?),
+           o AS (SELECT o.customer_id, o.created_at, sum(i.quantity * i.unit_price) AS value
+                 FROM orders o JOIN order_items i USING (order_id) JOIN a USING (customer_id)
+                 WHERE o.kind = 'sale' AND o.created_at::DATE > ?::DATE
+                   AND o.created_at::DATE <= ?::DATE + ? GROUP BY ALL)
+           SELECT a.customer_id, a.arm, count(o.created_at) > 0, coalesce(sum(o.value), 0),
+                  min(date_diff('day', ?::DATE, o.created_at::DATE))
+           FROM a LEFT JOIN o USING (customer_id) GROUP BY ALL""",
+        [campaign_id, start, start, window, start]).fetchall()
+    return [Outcome(customer_id=r[0], arm=r[1], purchased=bool(r[2]), revenue=float(r[3]), days_to_purchase=r[4])
+            for r in rows]
+
+
+def record_outcomes(con: duckdb.DuckDBPyConnection, campaign_id: str, outcomes: list[Outcome], source: str
+                    ) -> None:
+    con.execute("DELETE FROM campaign_outcomes WHERE campaign_id = ?", [campaign_id])
+    st._insert(con, "campaign_outcomes", {
+        "campaign_id": [campaign_id] * len(outcomes), "customer_id": [o.customer_id for o in outcomes],
+        "arm": [o.arm for o in outcomes], "opened": [o.opened for o in outcomes],
+        "clicked": [o.clicked for o in outcomes], "purchased": [o.purchased for o in outcomes],
+        "days_to_purchase": [o.days_to_purchase for o in outcomes], "revenue": [o.revenue for o in outcomes],
+        "source": [source] * len(outcomes)})
+
+
+def analyze_campaign(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str,
+                     outcomes_from: str = "recorded", effects: dict[str, float] | None = None,
+                     window_days: int | None = None, seed: int | None = None) -> dict[str, Any]:
+    """outcomes_from: 'simulate' (the simulator with known `effects`), 'orders' (purchases in the store after the
+    send date) or 'recorded' (what is in campaign_outcomes already). Returns the uplift report."""
+    from retention.campaigns.simulator import simulate
+
+    camp = st.get_campaign(con, campaign_id)
+    st.require_status(camp, "exported")
+    spec: CampaignSpec = camp["spec"]
+    window = window_days or spec.outcome_window_days
+    truth: dict[str, float] | None = None
+    if outcomes_from == "simulate":
+        rows = st.assignments(con, campaign_id)
+        sent = {r[0] for r in con.execute("SELECT DISTINCT customer_id FROM campaign_sends WHERE campaign_id = ?",
+                                          [campaign_id]).fetchall()}
+        aov = dict(con.execute(
+            """SELECT o.customer_id, avg(t.v) FROM orders o JOIN (SELECT order_id, sum(quantity * unit_price) v
+               FROM order_items GROUP BY 1) t USING (order_id) WHERE o.kind = 'sale' AND o.customer_id IN
+               (SELECT customer_id FROM campaign_assignments WHERE campaign_id = ?) GROUP BY 1""",
+            [campaign_id]).fetchall())
+        eff = effects if effects is not None else {v.name: 0.05 for v in spec.variants}
+        outs, truth = simulate(rows, sent, eff, window, spec.seed if seed is None else seed,
+                               {k: max(float(v), 1.0) for k, v in aov.items()})
+        with transaction(con):
+            record_outcomes(con, campaign_id, outs, "simulated")
+    elif outcomes_from == "orders":
+        (start,) = con.execute("SELECT min(sent_at)::DATE FROM campaign_sends WHERE campaign_id = ?",
+                               [campaign_id]).fetchone() or (None,)
+        outs = _orders_outcomes(con, campaign_id, start, window)
+        with transaction(con):
+            record_outcomes(con, campaign_id, outs, "orders")
+    elif outcomes_from != "recorded":
+        raise ConfigError(f"unknown outcome source {outcomes_from!r}; use simulate, orders or recorded")
+    cur = con.execute("SELECT customer_id, arm, purchased, revenue, days_to_purchase, opened, clicked "
+                      "FROM campaign_outcomes WHERE campaign_id = ?", [campaign_id])
+    outcomes = [Outcome(customer_id=r[0], arm=r[1], purchased=r[2], revenue=r[3], days_to_purchase=r[4],
+                        opened=r[5], clicked=r[6]) for r in cur.fetchall()]
+    if not outcomes:
+        raise NotEnoughDataError(f"campaign {campaign_id} has no recorded outcomes; use --simulate or --from-orders")
+    report = analyze(outcomes, window)
+    report = {"campaign_id": campaign_id, "outcomes_from": outcomes_from, **report}
+    if truth is not None:
+        report["true_uplift"] = truth
+    with transaction(con):
+        st.set_status(con, campaign_id, "analyzed")
+        st.audit(con, "campaign.analyze", campaign_id, {
+            "outcomes_from": outcomes_from,
+            "uplift": {a: round(c["absolute"], 4) for a, c in report["uplift_vs_control"].items()}})
+    return report
