@@ -1,0 +1,57 @@
+"""`retain bench campaign`: drafts per second offline and validator throughput on a synthetic shop."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from retention.campaigns.models import CONTROL, AudienceSpec, CampaignSpec, Offer
+
+if TYPE_CHECKING:
+    from agent.config import Settings
+
+
+def run_bench(settings: Settings, customers: int, channels: list[str]) -> dict[str, Any]:
+    from retention.campaigns import store as st
+    from retention.campaigns.drafts import Renderer
+    from retention.campaigns.facts import load_catalog, load_facts
+    from retention.campaigns.service import plan
+    from retention.campaigns.synthetic import seed_store
+    from retention.campaigns.validator import ValidationContext, validate
+    from shop.db import connect
+
+    con = connect(None)
+    t0 = time.perf_counter()
+    today = seed_store(con, customers, seed=1, n_products=300)
+    seeded = time.perf_counter() - t0
+    spec = CampaignSpec(audience=AudienceSpec(risk_bands=None), channels=channels,  # type: ignore[arg-type]
+                        holdout_share=0.1)
+    t0 = time.perf_counter()
+    planned = plan(con, settings, spec)
+    t_plan = time.perf_counter() - t0
+    cid = planned["campaign_id"]
+    rows = [r for r in st.assignments(con, cid) if r["arm"] != CONTROL]
+    t0 = time.perf_counter()
+    catalog = load_catalog(con)
+    facts = load_facts(con, [r["customer_id"] for r in rows], catalog, None)
+    t_facts = time.perf_counter() - t0
+    renderer = Renderer(spec, settings.policy, cid)
+    t0 = time.perf_counter()
+    drafts = []
+    for r in rows:
+        f = facts[r["customer_id"]]
+        offer = Offer.model_validate_json(r["offer"])
+        for ch in channels:
+            drafts.append(renderer.render(f, offer, r["arm"], ch))
+    t_render = time.perf_counter() - t0
+    ctx = ValidationContext.from_store(con, spec, settings.policy, today, cid)
+    t0 = time.perf_counter()
+    flagged = sum(1 for d in drafts if validate(d, ctx))
+    t_val = time.perf_counter() - t0
+    con.close()
+    return {"customers": customers, "audience": planned["audience"], "treated_customers": len(rows),
+            "channels": channels, "drafts": len(drafts), "flagged": flagged,
+            "seed_store_s": round(seeded, 2), "plan_s": round(t_plan, 2), "facts_s": round(t_facts, 2),
+            "render_s": round(t_render, 2), "drafts_per_s": round(len(drafts) / t_render),
+            "customers_per_s_incl_facts": round(len(rows) / (t_render + t_facts)),
+            "validate_s": round(t_val, 2), "validations_per_s": round(len(drafts) / t_val)}
