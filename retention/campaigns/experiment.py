@@ -119,9 +119,8 @@ def analyze(outcomes: Iterable[Outcome], window_days: int = 30) -> dict[str, Any
     n0, x0 = len(ctrl), sum(o.purchased for o in ctrl)
     m0, v0 = _mean_var([o.revenue for o in ctrl])
     comparisons: dict[str, Any] = {}
-    for arm, os_ in by_arm.items():
-        if arm == CONTROL:
-            continue
+    for arm in sorted(a for a in by_arm if a != CONTROL):
+        os_ = by_arm[arm]
         n1, x1 = len(os_), sum(o.purchased for o in os_)
         m1, v1 = _mean_var([o.revenue for o in os_])
         se = math.sqrt(v1 / n1 + v0 / max(n0, 1))
