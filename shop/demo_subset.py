@@ -63,13 +63,13 @@ def pick_customers(strata: pd.DataFrame, n: int, seed: int, always: list[str] | 
     rest = pool.drop(index=[c for c in must if c in pool.index])
     need = max(n - len(must), 0)
     sizes = rest["stratum"].value_counts().sort_index()
-    quota = np.floor(sizes / sizes.sum() * need).astype(int)
+    share = (sizes / sizes.sum() * need).to_numpy()
+    quota = np.floor(share).astype(int)
     short = need - int(quota.sum())
-    order = np.argsort(-(sizes / sizes.sum() * need - quota).to_numpy(), kind="stable")
-    for i in order[:short]:
-        quota.iloc[i] += 1
+    for i in np.argsort(-(share - quota), kind="stable")[:short]:
+        quota[i] += 1
     chosen = list(must)
-    for stratum, k in quota.items():
+    for stratum, k in zip(sizes.index, quota, strict=True):
         ids = rest.index[rest["stratum"] == stratum].to_numpy()
         chosen += sorted(rng.choice(ids, size=min(int(k), len(ids)), replace=False).tolist())
     return sorted(chosen)
