@@ -8,8 +8,10 @@ canonical names:
 
 - transactions: required customer_id, timestamp and either amount or quantity + unit_price; optional order_id,
   product_id, quantity, unit_price, description, country. A bare log (customer id, timestamp, amount) is enough:
-  each row becomes an order of one line (quantity 1, unit price = amount). Rows sharing an order_id become one
-  order's lines. A negative amount is a cancellation. (order_id, product_id) pairs must be unique per order.
+  each row becomes an order of one line (quantity 1, unit price = amount; a negative amount is a refund: quantity
+  -1, unit price = |amount|, the order a cancellation). Rows sharing an order_id become one order's lines, numbered
+  in file order; an order whose lines sum below zero is a cancellation. An (order_id, product_id) pair may appear
+  only once (a second one is a 'duplicate key' error).
 - customers: required customer_id; optional first_name, last_name, email, country, created_at,
   marketing_consent, unsubscribed.
 - events: required customer_id, session_id, event_type, timestamp; optional product_id, dwell_seconds.
@@ -57,13 +59,28 @@ def _mapping(mapping: Path | dict[str, Any] | None) -> tuple[str, dict[str, str]
         return "transactions", {}
     if isinstance(mapping, str | Path):
         mp = Path(mapping)
-        m = json.loads(decode_utf8(mp, read_bytes(mp)))
+        text = decode_utf8(mp, read_bytes(mp))
+        try:
+            m = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ImportDataError(mp, f"the mapping is not valid JSON: {e.msg}", line=e.lineno) from None
     else:
         m = mapping
+    where = str(mapping) if isinstance(mapping, str | Path) else "the column mapping"
+    if not isinstance(m, dict):
+        raise ImportDataError(where, 'expected a JSON object such as {"columns": {"customer_id": "CustId"}}')
     table = m.get("table", "transactions")
     if table not in FIELDS:
-        raise ImportDataError(str(mapping), f"unknown table {table!r}; choose one of {', '.join(FIELDS)}")
-    return table, dict(m.get("columns", {}))
+        raise ImportDataError(where, f"unknown table {table!r}; choose one of {', '.join(FIELDS)}")
+    cols = m.get("columns", {})
+    known = set(FIELDS[table][0]) | set(FIELDS[table][1])
+    if not isinstance(cols, dict) or not all(isinstance(v, str) for v in cols.values()):
+        raise ImportDataError(where, "'columns' must map field names to the file's column names (strings)")
+    unknown = sorted(set(cols) - known)
+    if unknown:
+        raise ImportDataError(where, f"unknown field(s) {', '.join(map(repr, unknown))} for table {table!r}; "
+                              f"known: {', '.join(sorted(known))}")
+    return table, dict(cols)
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -125,12 +142,17 @@ def _transactions(path: Path, df: pd.DataFrame, names: dict[str, str]) -> dict[s
     if not has_amount and not {"quantity", "unit_price"} <= set(df.columns):
         raise ImportDataError(path, f"need column {names['amount']!r}, or both {names['quantity']!r} and "
                               f"{names['unit_price']!r}", line=1)
-    qty = (to_number(path, view, names["quantity"], integer=True) if "quantity" in df.columns
-           else pd.Series(1, index=df.index))
-    if "unit_price" in df.columns:
+    if "quantity" in df.columns:
+        qty = to_number(path, view, names["quantity"], integer=True)
+        price = (to_number(path, view, names["unit_price"]) if "unit_price" in df.columns
+                 else to_number(path, view, names["amount"]) / qty.where(qty != 0, 1))
+    elif "unit_price" in df.columns:
+        qty = pd.Series(1, index=df.index)
         price = to_number(path, view, names["unit_price"])
-    else:
-        price = to_number(path, view, names["amount"]) / qty.where(qty != 0, 1)
+    else:  # a bare log: one line per row; a refund (negative amount) is a line of quantity -1, as in Online Retail
+        amount = to_number(path, view, names["amount"])
+        qty = pd.Series(1, index=df.index).where(amount >= 0, -1)
+        price = amount.abs()
     cust = df["customer_id"].str.strip()
     order = (df["order_id"].str.strip() if "order_id" in df.columns
              else cust + "@" + when.dt.strftime("%Y-%m-%dT%H:%M:%S"))

@@ -4,6 +4,8 @@ Quirks and what happens to them:
 - invoices starting with 'C' are cancellations (credit notes): kept as orders of kind 'cancellation', status
   'cancelled', with their negative quantities;
 - lines without a CustomerID are guest checkouts: kept, with customer_id NULL;
+- every CustomerID of a valid line becomes a customer, even when all its lines were rejected (one customer of
+  the full file only ever got a free sample at price 0), so the 4,372 customers of the data set are all there;
 - non-product stock codes (POST, DOT, M, C2, D, S, B, BANK CHARGES, AMAZONFEE, CRUK, gift vouchers) are kept as
   order lines with is_product = false, and are not products;
 - rejected, each counted by reason: 'bad-debt adjustment' (invoices starting with 'A' or negative prices),
@@ -18,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agent.errors import ImportDataError
 from shop.categories import categorize
 from shop.db import transaction
 from shop.importers.common import (
@@ -55,7 +58,7 @@ def import_online_retail(con: duckdb.DuckDBPyConnection, path: Path, progress: A
     require_columns(path, df, REQUIRED)
     rep.rows_read = len(df)
     if not len(df):
-        raise ImportDataError_empty(path)
+        raise ImportDataError(path, "the file has a header but no rows", line=2)
     steps.advance("online-retail: validating")
 
     for col in ("InvoiceNo", "StockCode"):
@@ -91,7 +94,7 @@ def import_online_retail(con: duckdb.DuckDBPyConnection, path: Path, progress: A
     kept["is_product"] = ~kept["stock_code"].str.match(NON_PRODUCT)
     steps.advance("online-retail: shaping tables")
 
-    tables = _shape(con, kept)
+    tables = _shape(con, kept, lines)
     steps.advance("online-retail: writing")
     with transaction(con):
         for table, frame in tables.items():
@@ -101,20 +104,18 @@ def import_online_retail(con: duckdb.DuckDBPyConnection, path: Path, progress: A
     return rep.as_dict()
 
 
-def ImportDataError_empty(path: Path) -> Exception:  # noqa: N802 - reads like the error it builds
-    from agent.errors import ImportDataError
+def _shape(con: duckdb.DuckDBPyConnection, kept: Any, lines: Any) -> dict[str, Any]:
+    """Customers, products, variants, orders and order lines from the kept lines (set-based, in DuckDB).
 
-    return ImportDataError(path, "the file has a header but no rows", line=2)
-
-
-def _shape(con: duckdb.DuckDBPyConnection, kept: Any) -> dict[str, Any]:
-    """Customers, products, variants, orders and order lines from the kept lines (set-based, in DuckDB)."""
+    Customers come from every valid line, rejected ones included: a customer whose only line was, say, a
+    free sample at price 0 is still a customer of the shop (with no orders)."""
     con.register("_lines", kept)
+    con.register("_all_lines", lines)
     try:
         customers = con.execute("""
             SELECT customer_id, 'online_retail' AS source, arg_max(country, created_at) AS country,
                    min(created_at) AS created_at
-            FROM _lines WHERE customer_id IS NOT NULL GROUP BY customer_id""").df()
+            FROM _all_lines WHERE customer_id IS NOT NULL GROUP BY customer_id""").df()
         products = con.execute("""
             SELECT stock_code AS product_id,
                    coalesce(arg_max(nullif(description, ''), created_at), 'Item ' || stock_code) AS name,
@@ -134,6 +135,7 @@ def _shape(con: duckdb.DuckDBPyConnection, kept: Any) -> dict[str, Any]:
             FROM _lines""").df()
     finally:
         con.unregister("_lines")
+        con.unregister("_all_lines")
     products["category"] = [categorize(n) for n in products["name"]]
     variants = products[["product_id", "price"]].assign(item_id=products["product_id"], options="{}",
                                                        available=True)
