@@ -16,8 +16,8 @@ from retention.campaigns.facts import display_name
 from retention.campaigns.models import AudienceSpec, CampaignSpec, Draft
 from retention.campaigns.offers import offer_code
 from retention.campaigns.service import draft, plan
-from retention.campaigns.validator import ValidationContext, validate
 from retention.campaigns.synthetic import seed_store
+from retention.campaigns.validator import ValidationContext, validate
 
 CASES = json.loads((Path(__file__).resolve().parents[1] / "eval" / "bad_drafts" / "cases.json").read_text())
 
