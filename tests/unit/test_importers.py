@@ -240,3 +240,122 @@ def test_generic_customers_and_events(store, tmp_path: Path) -> None:
     ev = "customer_id,session_id,event_type,timestamp,product_id,dwell_seconds\nc1,s1,view,2011-01-01 10:00,p1,12.5\n"
     rep = run_import(store, "generic", write(tmp_path, "e.csv", ev), mapping={"table": "events"})
     assert rep["inserted"]["events"] == 1
+
+
+# --- every importer, byte-level bad files ------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+BAD_BYTES = {
+    "zero bytes": (b"", "empty"),
+    "latin-1": ("customer_id,timestamp,amount\nc1,2011-01-01,3\nCAF\u00c9,2011-01-01,3\n".encode("latin-1"),
+                "line 3: not UTF-8"),
+    "utf-16": ("customer_id,timestamp,amount\nc1,2011-01-01,3\n".encode("utf-16"), "UTF-16"),
+    "png": (PNG, "not UTF-8|not a CSV"),
+    "gzip garbage": (b"\x1f\x8b\x08\x00garbage", "gzip"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_BYTES))
+def test_generic_bad_bytes(store, tmp_path: Path, case: str) -> None:
+    content, message = BAD_BYTES[case]
+    path = write(tmp_path, "g.csv", content)
+    before = table_counts(store)
+    with pytest.raises(ImportDataError, match=message) as err:
+        run_import(store, "generic", path)
+    assert str(path) in str(err.value)
+    assert table_counts(store) == before
+
+
+@pytest.mark.parametrize("case", sorted(BAD_BYTES))
+def test_tau_bad_bytes(store, tmp_path: Path, case: str) -> None:
+    content, message = BAD_BYTES[case]
+    d = tau_folder(tmp_path)
+    (d / "orders.json").write_bytes(content)
+    before = table_counts(store)
+    with pytest.raises(ImportDataError, match=message.replace("not a CSV", "not valid JSON")) as err:
+        run_import(store, "tau-retail", d)
+    assert str(d / "orders.json") in str(err.value)
+    assert table_counts(store) == before
+
+
+def test_generic_header_only_and_broken_parquet(store, tmp_path: Path) -> None:
+    before = table_counts(store)
+    with pytest.raises(ImportDataError, match="line 2: the file has a header but no rows"):
+        run_import(store, "generic", write(tmp_path, "h.csv", "customer_id,timestamp,amount\n"))
+    with pytest.raises(ImportDataError, match="unreadable Parquet"):
+        run_import(store, "generic", write(tmp_path, "t.parquet", b"PAR1" + b"\x00" * 40))
+    assert table_counts(store) == before
+
+
+def test_generic_bad_mappings(store, tmp_path: Path) -> None:
+    path = write(tmp_path, "g.csv", "customer_id,timestamp,amount\nc1,2011-01-01,3\n")
+    mp = write(tmp_path, "m.json", '{"columns": {"customer_id": "cust",}}')
+    with pytest.raises(ImportDataError, match=r"m.json line 1: the mapping is not valid JSON"):
+        run_import(store, "generic", path, mapping=mp)
+    with pytest.raises(ImportDataError, match="unknown field.*'birthday'"):
+        run_import(store, "generic", path, mapping={"columns": {"birthday": "dob"}})
+    with pytest.raises(ImportDataError, match="must map field names"):
+        run_import(store, "generic", path, mapping={"columns": {"customer_id": 3}})
+    with pytest.raises(ImportDataError, match=r"missing column\(s\) 'cust'"):
+        run_import(store, "generic", path, mapping={"columns": {"customer_id": "cust"}})
+    assert table_counts(store)["orders"] == 0
+
+
+def test_tau_malformed_records_name_their_line(store, tmp_path: Path) -> None:
+    users = {"ann_lee_1": {"name": {"first_name": "Ann"}, "email": "a@x", "address": {}},
+             "bob_2": {"name": {"first_name": "Bob"}, "address": {}}}
+    d = tau_folder(tmp_path, users=users)
+    with pytest.raises(ImportDataError, match=r"users.json line (\d+) column 'email': record 'bob_2' lacks") as err:
+        run_import(store, "tau-retail", d)
+    text = (d / "users.json").read_text().splitlines()
+    assert '"bob_2"' in text[err.value.line - 1]  # type: ignore[attr-defined]
+    d = tau_folder(tmp_path, users={"ann_lee_1": {"name": "Ann Lee", "email": "a@x", "address": {}}})
+    with pytest.raises(ImportDataError, match="record 'ann_lee_1' is malformed"):
+        run_import(store, "tau-retail", d)
+    assert table_counts(store)["customers"] == 0
+
+
+def test_tau_db_json_and_prefixed_gz_names(store, tmp_path: Path) -> None:
+    d = tau_folder(tmp_path)
+    db = {n: json.loads((d / f"{n}.json").read_text()) for n in ("users", "orders", "products")}
+    (tmp_path / "db.json.gz").write_bytes(gzip.compress(json.dumps(db).encode()))
+    rep = run_import(store, "tau-retail", tmp_path / "db.json.gz")
+    assert rep["rows_read"] == 3 and rep["inserted"]["orders"] == 1
+    g = tmp_path / "prefixed"
+    g.mkdir()
+    for n in ("users", "orders", "products"):
+        (g / f"tau_{n}.json.gz").write_bytes(gzip.compress((d / f"{n}.json").read_bytes()))
+    assert sum(run_import(store, "tau-retail", g)["inserted"].values()) == 0  # same records: nothing new
+
+
+def test_online_retail_customer_with_only_rejected_lines_is_kept(store, tmp_path: Path) -> None:
+    text = HEADER + GOOD[0] + "\n" + "578841,84826,ASSTD DESIGN 3D PAPER STICKERS,12540,2011-11-25 15:57:00,0,13256,United Kingdom\n"
+    rep = run_import(store, "online-retail", write(tmp_path, "or.csv", text))
+    assert rep["rejected"] == {"zero price": 1}
+    assert rep["inserted"]["customers"] == 2 and rep["inserted"]["orders"] == 1
+    assert store.execute("SELECT count(*) FROM orders WHERE customer_id = '13256'").fetchall() == [(0,)]
+
+
+def test_online_retail_appended_lines_add_only_the_new_ones(store, tmp_path: Path) -> None:
+    path = write(tmp_path, "or.csv", HEADER + "\n".join(GOOD[:3]) + "\n")
+    run_import(store, "online-retail", path)
+    path.write_text(HEADER + "\n".join(GOOD) + "\n")
+    rep = run_import(store, "online-retail", path)
+    assert rep["inserted"]["order_items"] == 3 and rep["inserted"]["orders"] == 3
+    assert rep["inserted"]["customers"] == 1  # 12583
+
+
+def test_generic_bare_log_refund_is_a_negative_line(store, tmp_path: Path) -> None:
+    run_import(store, "generic", write(tmp_path, "l.csv", "customer_id,timestamp,amount\nc1,2011-01-01,-7.5\n"))
+    assert store.execute("SELECT quantity, unit_price FROM order_items").fetchall() == [(-1, 7.5)]
+    assert store.execute("SELECT kind, status FROM orders").fetchall() == [("cancellation", "cancelled")]
+
+
+def test_categories_cover_the_catalogue_sensibly() -> None:
+    from shop.categories import RULES, categorize
+
+    assert 12 <= len(RULES) + 1 <= 20
+    assert categorize("WHITE HANGING HEART T-LIGHT HOLDER") == "Candles & Lights"
+    assert categorize("PAINTING SET") != "Kitchen & Dining"  # 'TIN' must start a word
+    assert categorize("JUMBO BAG RED RETROSPOT") == "Bags"
+    assert categorize(None) == categorize("") == "Other"
