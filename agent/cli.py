@@ -39,6 +39,7 @@ def _register() -> None:
     # Importing a command module registers its commands on `app` or on the groups above.
     from agent.commands import store  # noqa: F401
     from agent.commands import campaign  # noqa: F401
+    from agent.commands import demo  # noqa: F401
 
 
 _register()

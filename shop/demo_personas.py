@@ -42,7 +42,7 @@ DEMO_PERSONAS: dict[str, Persona] = {p.key: p for p in (
             "Chinese-speaking customer (preferred_language 'zh') with a DELIVERED order from 12 days ago.",
             order_id="#W9000003", order_status="delivered", order_age_days=12),
     Persona("vip", "12583", "Camille", "Durand", "camille.durand@example.fr", "en",
-            "High-value French customer (15 invoices, last one days before today): a champion, no risk; also has "
+            "High-value French customer (15 invoices, the last on 2011-12-07): a champion, low risk; also has "
             "a PROCESSED (shipped, not yet delivered) order.",
             order_id="#W9000004", order_status="processed", order_age_days=3),
 )}
