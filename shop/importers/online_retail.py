@@ -120,7 +120,8 @@ def _shape(con: duckdb.DuckDBPyConnection, kept: Any, lines: Any) -> dict[str, A
             SELECT stock_code AS product_id,
                    coalesce(arg_max(nullif(description, ''), created_at), 'Item ' || stock_code) AS name,
                    'online_retail' AS source,
-                   arg_max(unit_price, created_at) FILTER (WHERE quantity > 0) AS price
+                   coalesce(arg_max(unit_price, created_at) FILTER (WHERE quantity > 0),
+                            arg_max(unit_price, created_at)) AS price  -- some codes appear only in cancellations
             FROM _lines WHERE is_product GROUP BY stock_code""").df()
         orders = con.execute("""
             SELECT order_id, any_value(customer_id) AS customer_id,
