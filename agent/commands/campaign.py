@@ -67,13 +67,17 @@ def plan(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Choose the audience (count after each filter), size offers, assign arms with a holdout."""
-    from retention.campaigns.models import AudienceSpec, CampaignSpec
+    from agent.errors import ConfigError
+    from retention.campaigns.models import CHANNELS, AudienceSpec, CampaignSpec
     from retention.campaigns.service import plan as do_plan
 
     s = settings()
     bands = _split(risk)
+    chans = _split([channels]) or []
+    if not chans or any(c not in CHANNELS for c in chans):
+        raise ConfigError(f"--channels {channels!r}: use one or more of {', '.join(CHANNELS)}")
     spec = CampaignSpec(
-        name=name, channels=_split([channels]) or [],  # type: ignore[arg-type]
+        name=name, channels=chans,  # type: ignore[arg-type]
         audience=AudienceSpec(risk_bands=None if bands == ["any"] else bands, min_probability=min_prob,
                               segments=_split(segment), min_clv=min_clv, min_days_since_order=min_days,
                               max_days_since_order=max_days, categories=_split(category), limit=limit),
