@@ -1,7 +1,8 @@
 """τ-bench retail (MIT): users, orders and products with variants.
 
 Accepts a folder holding users/orders/products JSON (plain or .gz, optionally prefixed 'tau_'), or tau2's
-db.json(.gz) with all three. Users become customers with a default address and payment methods; products and
+db.json(.gz) with all three (a folder laid out like ../shared/data/tau_retail, with tau_bench/ and tau2/, is
+searched in that order). Users become customers with a default address and payment methods; products and
 their variants keep their options and availability; orders keep their status, items, tracking and payment
 history. τ orders carry no dates, so each gets a deterministic synthetic timestamp derived from its id (spread
 over the 60 days before 2011-12-10, the demo shop's frozen 'today').
@@ -64,11 +65,29 @@ def _load_json(path: Path) -> Any:
         raise ImportDataError(path, f"not valid JSON: {e.msg} (character {e.colno})", line=e.lineno) from None
 
 
-def _find(folder: Path, name: str) -> Path:
+def _find(folder: Path, name: str) -> Path | None:
     for cand in (f"{name}.json", f"{name}.json.gz", f"tau_{name}.json", f"tau_{name}.json.gz"):
         if (folder / cand).exists():
             return folder / cand
-    raise ImportDataError(folder, f"no {name}.json(.gz) in this folder")
+    return None
+
+
+def _resolve(path: Path) -> Path | dict[str, Path]:
+    """The three files of a folder, or a db.json; the shared data's layout (tau_bench/, tau2/) is searched too."""
+    if not path.is_dir():
+        return path
+    for folder in (path, path / "tau_bench"):
+        found = {n: _find(folder, n) for n in ("users", "orders", "products")}
+        if all(found.values()):
+            return {n: p for n, p in found.items() if p is not None}
+        if any(found.values()):
+            missing = [n for n, p in found.items() if p is None]
+            raise ImportDataError(folder, f"no {' or '.join(missing)} JSON in this folder (beside "
+                                  f"{', '.join(p.name for p in found.values() if p)})")
+    for db in (path / "db.json", path / "db.json.gz", path / "tau2" / "db.json", path / "tau2" / "db.json.gz"):
+        if db.exists():
+            return db
+    raise ImportDataError(path, "no users.json(.gz), orders.json(.gz), products.json(.gz) or db.json(.gz) here")
 
 
 _TEXTS: dict[Path, str] = {}  # the JSON text of each file being imported, to point errors at a line
@@ -118,14 +137,15 @@ def _import_tau(con: duckdb.DuckDBPyConnection, path: Path, progress: Any) -> di
 
     rep = Report("tau-retail", path)
     steps = Steps(progress, "tau-retail: reading", 3)
-    if path.is_dir():
-        files = {n: _find(path, n) for n in ("users", "orders", "products")}
+    found = _resolve(path)
+    if isinstance(found, dict):
+        files = found
         data = {n: _load_json(p) for n, p in files.items()}
     else:
-        db = _load_json(path)
+        db = _load_json(found)
         if not isinstance(db, dict) or not {"users", "orders", "products"} <= set(db):
-            raise ImportDataError(path, "expected a tau2 db.json with 'users', 'orders' and 'products'")
-        files = dict.fromkeys(("users", "orders", "products"), path)
+            raise ImportDataError(found, "expected a tau2 db.json with 'users', 'orders' and 'products'", line=1)
+        files = dict.fromkeys(("users", "orders", "products"), found)
         data = db
     for name in ("users", "orders", "products"):
         if not isinstance(data[name], dict):

@@ -105,3 +105,22 @@ def test_quirks_land_where_the_interfaces_say(imported) -> None:
     other = one(con, "SELECT avg((category = 'Other')::INT) FROM products")
     assert other < 0.15 and one(con, "SELECT count(DISTINCT category) FROM products") >= 12
     assert one(con, "SELECT count(*) FROM product_variants WHERE price <= 0") == 0
+
+
+def test_tau_retail_shared_folder_and_tau2_db_agree(tmp_path) -> None:
+    """SOURCE.md: 500 users, 1,000 orders (pending 423, delivered 373, processed 102, cancelled 102), 50 products,
+    591 variants; v1's folder and tau2's db.json hold the same records, so the second import adds nothing."""
+    from conftest import TAU
+
+    from shop.db import connect
+    from shop.importers import run_import
+
+    con = connect(tmp_path / "tau.duckdb")
+    rep = run_import(con, "tau-retail", TAU)  # finds tau_bench/ inside the shared folder
+    ins = rep["inserted"]
+    assert (ins["customers"], ins["orders"], ins["products"], ins["product_variants"]) == (500, 1000, 50, 591)
+    status = dict(con.execute("SELECT status, count(*) FROM orders GROUP BY 1").fetchall())
+    assert status == {"pending": 423, "delivered": 373, "processed": 102, "cancelled": 102}
+    again = run_import(con, "tau-retail", TAU / "tau2" / "db.json.gz")
+    assert sum(again["inserted"].values()) == 0
+    con.close()
