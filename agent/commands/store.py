@@ -57,6 +57,8 @@ def _print_report(report: dict) -> None:
     c = console()
     c.print(f"[bold]{report['source']}[/] from {report['path']}: {report['rows_read']:,} rows read "
             f"in {report['seconds']:.1f} s")
+    if not any(report["inserted"].values()):
+        c.print("nothing new: everything in this file is already in the store")
     t = Table("table", "inserted")
     for k, v in report["inserted"].items():
         t.add_row(k, f"{v:,}")
@@ -109,23 +111,42 @@ def serve(
 def bench_import(
     path: Path = typer.Argument(Path("../shared/data/online_retail/online_retail.csv.gz"),
                                 help="an Online Retail file"),
+    repeat: int = typer.Option(3, "--repeat", min=1, help="fresh-store imports to time (median and best)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Import throughput of the Online Retail importer into a fresh store (rows/s, seconds)."""
+    """Throughput of the Online Retail importer: full imports into fresh stores, then one re-import (rows/s)."""
+    import os
+    import resource
+    import statistics
     import tempfile
 
     from shop.db import connect
     from shop.importers import run_import
 
-    with tempfile.TemporaryDirectory() as tmp:
-        con = connect(Path(tmp) / "bench.duckdb")
-        report = run_import(con, "online-retail", path)
-        again = run_import(con, "online-retail", path)
-        con.close()
-    out = {"path": str(path), "rows": report["rows_read"], "seconds": round(report["seconds"], 2),
-           "rows_per_s": round(report["rows_read"] / max(report["seconds"], 1e-9)),
+    runs, again = [], {}
+    with tempfile.TemporaryDirectory() as tmp, progress() as bar:
+        task = bar.add_task("bench import", total=repeat + 1)
+        for i in range(repeat):
+            con = connect(Path(tmp) / f"bench{i}.duckdb")
+            runs.append(run_import(con, "online-retail", path))
+            bar.update(task, advance=1)
+            if i == repeat - 1:
+                again = run_import(con, "online-retail", path)
+                bar.update(task, advance=1)
+            con.close()
+    secs = [r["seconds"] for r in runs]
+    best = min(runs, key=lambda r: r["seconds"])
+    median = statistics.median(secs)
+    out = {"path": str(path), "rows": best["rows_read"], "repeat": repeat,
+           "seconds_median": round(median, 2), "seconds_best": round(min(secs), 2),
+           "seconds_all": [round(x, 2) for x in secs],
+           "rows_per_s": round(best["rows_read"] / max(median, 1e-9)),
+           "phases_best": best.get("phases", {}),
            "reimport_seconds": round(again["seconds"], 2),
-           "reimport_inserted": sum(again["inserted"].values()), "target_seconds": 30}
+           "reimport_inserted": sum(again["inserted"].values()),
+           "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+           "cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2),
+           "target_seconds": 30, "meets_target": median < 30}
     if as_json:
         print_json(out)
     else:

@@ -18,8 +18,13 @@ SOURCES = ("online-retail", "tau-retail", "generic")
 
 def run_import(con: duckdb.DuckDBPyConnection, source: str, path: Path | str,
                mapping: Path | dict[str, Any] | None = None, progress: Any = None) -> dict[str, Any]:
-    """Import `path` as `source`; returns {source, path, rows_read, inserted, rejected, seconds}."""
+    """Import `path` as `source`, all-or-nothing and idempotent.
+
+    Returns {source, path, rows_read, inserted {table: n}, rejected {reason: n}, seconds, phases {phase: s}}.
+    Raises ImportDataError (naming file, line, column) for malformed input, leaving the store unchanged."""
     path = Path(path)
+    if mapping is not None and source != "generic":
+        raise RetainError(f"--mapping only applies to the 'generic' source, not {source!r}")
     if source == "online-retail":
         from shop.importers.online_retail import import_online_retail
 

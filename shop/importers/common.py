@@ -144,6 +144,7 @@ class Report:
         self.rows_read = 0
         self.inserted: dict[str, int] = {}
         self.rejected: dict[str, int] = {}
+        self.phases: dict[str, float] = {}
         self.t0 = time.perf_counter()
 
     def reject(self, reason: str, n: int) -> None:
@@ -153,7 +154,7 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         return {"source": self.source, "path": str(self.path), "rows_read": self.rows_read,
                 "inserted": self.inserted, "rejected": self.rejected,
-                "seconds": round(time.perf_counter() - self.t0, 3)}
+                "seconds": round(time.perf_counter() - self.t0, 3), "phases": self.phases}
 
     def record(self, con: duckdb.DuckDBPyConnection, sha256: str) -> None:
         import json
@@ -165,12 +166,20 @@ class Report:
 
 
 class Steps:
-    """A thin wrapper over an optional rich Progress: one bar advancing through named phases."""
+    """A thin wrapper over an optional rich Progress: one bar advancing through named phases, timing each.
+
+    Labels read 'source: phase'; `phases` maps each finished phase to its seconds (for `retain bench import`)."""
 
     def __init__(self, progress: Any, label: str, total: int):
         self.progress = progress
         self.task = progress.add_task(label, total=total) if progress is not None else None
+        self.current, self.t = label, time.perf_counter()
+        self.phases: dict[str, float] = {}
 
     def advance(self, description: str | None = None) -> None:
+        now = time.perf_counter()
+        phase = self.current.split(": ", 1)[-1]
+        self.phases[phase] = round(self.phases.get(phase, 0.0) + now - self.t, 3)
+        self.current, self.t = description or self.current, now
         if self.progress is not None:
             self.progress.update(self.task, advance=1, **({"description": description} if description else {}))

@@ -99,8 +99,7 @@ def _read(path: Path) -> pd.DataFrame:
 
 def import_generic(con: duckdb.DuckDBPyConnection, path: Path, mapping: Path | dict[str, Any] | None = None,
                    progress: Any = None) -> dict[str, Any]:
-    import pandas as pd
-
+    """Import a shop's own CSV/Parquet export described by `mapping`; see the module docstring."""
     path = Path(path)
     table, cols = _mapping(mapping)
     required, optional = FIELDS[table]
@@ -124,7 +123,7 @@ def import_generic(con: duckdb.DuckDBPyConnection, path: Path, mapping: Path | d
             rep.inserted[t] = insert_new(con, t, frame)
         rep.record(con, file_sha256(path))
     steps.advance(f"generic {table}: done")
-    del pd
+    rep.phases = steps.phases
     return rep.as_dict()
 
 

@@ -52,7 +52,7 @@ def import_online_retail(con: duckdb.DuckDBPyConnection, path: Path, progress: A
 
     path = Path(path)
     rep = Report("online-retail", path)
-    steps = Steps(progress, f"online-retail: reading {path.name}", 5)
+    steps = Steps(progress, "online-retail: reading", 5)
     df = read_csv_text(path, decode_utf8(path, read_bytes(path)))
     df = df.rename(columns={k: v for k, v in ALIASES.items() if k in df.columns})
     require_columns(path, df, REQUIRED)
@@ -101,6 +101,7 @@ def import_online_retail(con: duckdb.DuckDBPyConnection, path: Path, progress: A
             rep.inserted[table] = insert_new(con, table, frame)
         rep.record(con, file_sha256(path))
     steps.advance("online-retail: done")
+    rep.phases = steps.phases
     return rep.as_dict()
 
 

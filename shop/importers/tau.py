@@ -170,6 +170,7 @@ def _import_tau(con: duckdb.DuckDBPyConnection, path: Path, progress: Any) -> di
             rep.inserted[table] = insert_new(con, table, pd.DataFrame(recs))
         rep.record(con, file_sha256(files["orders"]))
     steps.advance("tau-retail: done")
+    rep.phases = steps.phases
     return rep.as_dict()
 
 

@@ -359,3 +359,40 @@ def test_categories_cover_the_catalogue_sensibly() -> None:
     assert categorize("PAINTING SET") != "Kitchen & Dining"  # 'TIN' must start a word
     assert categorize("JUMBO BAG RED RETROSPOT") == "Bags"
     assert categorize(None) == categorize("") == "Other"
+
+
+# --- CLI ---------------------------------------------------------------------------------------------------
+
+def test_cli_import_reports_json_and_errors_cleanly(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    runner = CliRunner()
+    path = write(tmp_path, "or.csv", HEADER + "\n".join(GOOD) + "\n")
+    args = ["--data-dir", str(tmp_path / "d"), "import", "online-retail", str(path), "--json"]
+    out = runner.invoke(app, args)
+    assert out.exit_code == 0, out.output
+    rep = json.loads(out.stdout)
+    assert rep["rows_read"] == len(GOOD) and rep["inserted"]["orders"] == 4 and "phases" in rep
+    again = runner.invoke(app, args[:-1])
+    assert again.exit_code == 0 and "nothing new" in again.output
+    bad = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "import", "online-retail",
+                              str(write(tmp_path, "bad.csv", HEADER + GOOD[0].replace(",6,", ",x,") + "\n"))])
+    assert bad.exit_code != 0 and "line 2 column 'Quantity'" in bad.output and "Traceback" not in bad.output
+    wrong = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "import", "tau-retail", str(path),
+                                "--mapping", str(path)])
+    assert wrong.exit_code != 0 and "only applies to the 'generic' source" in wrong.output
+
+
+def test_cli_bench_import_shape(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    path = write(tmp_path, "or.csv", HEADER + "\n".join(GOOD) + "\n")
+    out = CliRunner().invoke(app, ["bench", "import", str(path), "--repeat", "2", "--json"])
+    assert out.exit_code == 0, out.output
+    res = json.loads(out.stdout)
+    assert res["rows"] == len(GOOD) and len(res["seconds_all"]) == 2 and res["reimport_inserted"] == 0
+    assert res["rows_per_s"] > 0 and set(res["phases_best"]) >= {"reading", "writing"}
