@@ -206,6 +206,8 @@ def analyze(
     campaign_id: str = typer.Argument(...),
     simulate: bool = typer.Option(False, "--simulate", help="simulate outcomes with a known effect first"),
     from_orders: bool = typer.Option(False, "--from-orders", help="outcomes = purchases in the store after sending"),
+    outcomes: Path = typer.Option(None, "--outcomes", help="CSV: customer_id, opened, clicked, purchased, revenue, "
+                                                          "days_to_purchase (every assigned customer)"),
     effect: str = typer.Option(None, "--effect", help="simulated true uplift per arm, e.g. A=0.05,B=0.08"),
     window: int = typer.Option(None, "--window", help="days after sending that count (default: the plan's)"),
     as_json: bool = typer.Option(False, "--json"),
@@ -213,10 +215,11 @@ def analyze(
     """Conversion per arm, uplift vs the holdout with intervals and a two-proportion test, incremental revenue."""
     from retention.campaigns.service import analyze_campaign
 
-    source = "simulate" if simulate else "orders" if from_orders else "recorded"
+    source = "simulate" if simulate else "orders" if from_orders else "file" if outcomes else "recorded"
     con = _con()
     try:
-        report = analyze_campaign(con, settings(), campaign_id, source, _effects(effect), window)
+        report = analyze_campaign(con, settings(), campaign_id, source, _effects(effect), window,
+                                  outcomes_file=outcomes)
     finally:
         con.close()
     if as_json:

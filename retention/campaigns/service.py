@@ -219,9 +219,11 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, campaign_id: str, outcomes: 
 
 def analyze_campaign(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str,
                      outcomes_from: str = "recorded", effects: dict[str, float] | None = None,
-                     window_days: int | None = None, seed: int | None = None) -> dict[str, Any]:
+                     window_days: int | None = None, seed: int | None = None,
+                     outcomes_file: Path | None = None) -> dict[str, Any]:
     """outcomes_from: 'simulate' (the simulator with known `effects`), 'orders' (purchases in the store after the
-    send date) or 'recorded' (what is in campaign_outcomes already). Returns the uplift report."""
+    send date), 'file' (`outcomes_file`, see outcomes.py) or 'recorded' (what is in campaign_outcomes already).
+    Returns the uplift report."""
     from retention.campaigns.simulator import simulate
 
     camp = st.get_campaign(con, campaign_id)
@@ -249,6 +251,15 @@ def analyze_campaign(con: duckdb.DuckDBPyConnection, settings: Settings, campaig
         outs = _orders_outcomes(con, campaign_id, start, window)
         with transaction(con):
             record_outcomes(con, campaign_id, outs, "orders")
+    elif outcomes_from == "file":
+        from retention.campaigns.outcomes import read_outcomes
+
+        if outcomes_file is None:
+            raise ConfigError("outcomes from a file need the file's path")
+        arms = {r["customer_id"]: r["arm"] for r in st.assignments(con, campaign_id)}
+        outs = read_outcomes(Path(outcomes_file), arms)
+        with transaction(con):
+            record_outcomes(con, campaign_id, outs, "file")
     elif outcomes_from != "recorded":
         raise ConfigError(f"unknown outcome source {outcomes_from!r}; use simulate, orders or recorded")
     cur = con.execute("SELECT customer_id, arm, purchased, revenue, days_to_purchase, opened, clicked "
@@ -256,7 +267,7 @@ def analyze_campaign(con: duckdb.DuckDBPyConnection, settings: Settings, campaig
     outcomes = [Outcome(customer_id=r[0], arm=r[1], purchased=r[2], revenue=r[3], days_to_purchase=r[4],
                         opened=r[5], clicked=r[6]) for r in cur.fetchall()]
     if not outcomes:
-        raise NotEnoughDataError(f"campaign {campaign_id} has no recorded outcomes; use --simulate or --from-orders")
+        raise NotEnoughDataError(f"campaign {campaign_id} has no recorded outcomes; use --simulate, --from-orders or --outcomes FILE")
     report = analyze(outcomes, window)
     report = {"campaign_id": campaign_id, "outcomes_from": outcomes_from, **report}
     if truth is not None:
