@@ -119,7 +119,7 @@ def _payment_methods(g: Any, c: pd.DataFrame) -> pd.DataFrame:
 
     n = len(c)
     card, paypal, gift = g.random(n) < 0.85, g.random(n) < 0.40, g.random(n) < 0.25
-    card |= ~(paypal | gift)  # everyone can pay somehow
+    card |= ~paypal  # everyone has a card or PayPal to pay with; a gift card holds a balance (refunds, top-ups)
     persona = c["customer_id"].isin([p.customer_id for p in DEMO_PERSONAS.values()]).to_numpy()
     card |= persona
     brand = g.choice(["visa", "mastercard", "amex"], n, p=[0.55, 0.35, 0.10])

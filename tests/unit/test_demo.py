@@ -28,7 +28,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _small(tmp: Path, seed: int) -> dict[str, str]:
-    s = Settings(data_dir=tmp / "data", seed=seed, demo_customers=150)
+    s = Settings(data_dir=tmp / "data", seed=seed, demo_customers=80)
     build_demo(s)
     con = connect(s.db_path, read_only=True)
     try:
@@ -109,6 +109,9 @@ def test_demo_orders_are_consistent(demo) -> None:
                                 USING (payment_method_id) WHERE o.source = 'demo'
                                 AND (p.customer_id IS NULL OR p.customer_id <> o.customer_id)""")
     assert foreign_pm == 0
+    kinds = {r[0] for r in con.execute("""SELECT DISTINCT p.kind FROM orders o JOIN payment_methods p
+                                          USING (payment_method_id) WHERE o.source = 'demo'""").fetchall()}
+    assert kinds <= {"credit_card", "paypal"}  # never a gift card that might not cover the order
     for (addr,) in con.execute("SELECT ship_address FROM orders WHERE source = 'demo'").fetchall():
         assert json.loads(addr)["address1"]
     refunds = scalar(con, """SELECT count(*) FROM orders o WHERE source = 'demo' AND status = 'cancelled'
