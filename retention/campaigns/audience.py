@@ -18,8 +18,9 @@ from retention.campaigns.models import RISK_BANDS, SEGMENTS, TOP_TIERS, Audience
 if TYPE_CHECKING:
     import duckdb
 
-# Open tickets of these categories mean "fix the problem first, don't market to them".
-COMPLAINT_CATEGORIES: tuple[str, ...] = ("complaint", "damaged", "late_delivery", "refund")
+# Open tickets of these categories mean "fix the problem first, don't market to them". A late delivery is not
+# among them: those customers are contacted, and their message opens with an apology.
+COMPLAINT_CATEGORIES: tuple[str, ...] = ("complaint", "damaged", "refund")
 
 _MEMBERS_SQL = """
 WITH s AS (

@@ -82,6 +82,30 @@ def render_and_validate(renderer: Renderer, ctx: ValidationContext, facts: Any, 
     return d, issues
 
 
+def preview(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str, customer_id: str,
+            channel: str = "email", arm: str | None = None) -> tuple[Draft, list[Issue]] | None:
+    """Render and validate one audience member's draft without saving it (holdout members included, with the
+    first variant's offer); None when the customer is not in the campaign's audience."""
+    camp = st.get_campaign(con, campaign_id)
+    spec: CampaignSpec = camp["spec"]
+    row = next((r for r in st.assignments(con, campaign_id) if r["customer_id"] == customer_id), None)
+    if row is None:
+        return None
+    arm = arm or (row["arm"] if row["arm"] != CONTROL else spec.variants[0].name)
+    variant = next((v for v in spec.variants if v.name == arm), spec.variants[0])
+    today = shop_today(con)
+    if row["offer"] and arm == row["arm"]:
+        offer = Offer.model_validate_json(row["offer"])
+    else:
+        top = con.execute("SELECT top_tier FROM campaign_audience WHERE campaign_id = ? AND customer_id = ?",
+                          [campaign_id, customer_id]).fetchone()
+        member = {**row, "top_tier": bool(top and top[0])}
+        offer = size_offer(member, variant, settings.policy, today, campaign_id)
+    facts = load_facts(con, [customer_id], load_catalog(con), settings)[customer_id]
+    renderer = Renderer(spec, settings.policy, campaign_id)
+    return render_and_validate(renderer, _context(con, settings, camp), facts, offer, arm, channel)
+
+
 def draft(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str, tick: Tick = None
           ) -> dict[str, Any]:
     """Drafts for every treated customer on every planned channel, each validated (regenerated once)."""

@@ -89,6 +89,20 @@ def test_campaign_end_to_end_on_demo_shop(demo_copy, tmp_path):
     assert apologies and all(("sorry" in d["body"] or "apolog" in d["body"] or "歉" in d["body"])
                              for d in apologies)
 
+    # the demo's at-risk persona (an open late-delivery ticket) is contacted, and her message opens with an apology
+    from retention.campaigns.service import preview
+
+    con = connect(demo_copy.db_path)
+    in_audience = con.execute("SELECT count(*) FROM campaign_audience WHERE campaign_id = ? AND customer_id = "
+                              "'15581'", [cid]).fetchone() == (1,)
+    grace = preview(con, demo_copy, cid, "15581")
+    con.close()
+    assert (grace is not None) == in_audience
+    if grace is not None:
+        d, issues = grace
+        assert issues == [] and "Grace" in d.body.split("\n", 1)[0]
+        assert any(w in d.body.split("\n\n")[1] for w in ("sorry", "apolog"))
+
     report = _cli(demo_copy, "analyze", cid, "--simulate", "--effect", "A=0.15,B=0.05")
     assert set(report["arms"]) == {"control", "A", "B"}
     a = report["uplift_vs_control"]["A"]
