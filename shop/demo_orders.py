@@ -84,8 +84,8 @@ def _write(ctx: DemoContext, g: np.random.Generator, orders: pd.DataFrame, items
     addr["ship"] = [json.dumps({k: r[k] if isinstance(r[k], str) else None
                                 for k in ("address1", "address2", "city", "country", "state", "zip")})
                     for r in addr.to_dict("records")]
-    pms = ctx.df("SELECT customer_id, payment_method_id FROM payment_methods ORDER BY customer_id, "
-                 "kind <> 'credit_card', payment_method_id")
+    pms = ctx.df("SELECT customer_id, payment_method_id FROM payment_methods WHERE kind <> 'gift_card' "
+                 "ORDER BY customer_id, kind <> 'credit_card', payment_method_id")
     pm_first = pms.groupby("customer_id").first()["payment_method_id"]
     orders = orders.merge(addr[["customer_id", "ship", "country"]], on="customer_id", how="left")
     orders["ship_address"] = orders.pop("ship")
