@@ -63,7 +63,15 @@ def read_csv_text(path: Path, text: str) -> pd.DataFrame:
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.ParserError as e:
-        raise ImportDataError(path, f"malformed CSV: {e}") from None
+        import re
+
+        msg = str(e).replace("Error tokenizing data. C error: ", "").strip()
+        line = None  # pandas counts 'line N' from 1 (header included) but 'row N' from 0
+        if m := re.search(r"line (\d+)", msg):
+            line = int(m.group(1))
+        elif m := re.search(r"row (\d+)", msg):
+            line = int(m.group(1)) + 1
+        raise ImportDataError(path, f"malformed CSV: {msg}", line=line) from None
     except pd.errors.EmptyDataError:
         raise ImportDataError(path, "the file has no header line", line=1) from None
     df.columns = [str(c).strip() for c in df.columns]

@@ -72,6 +72,8 @@ BAD_ONLINE_RETAIL = {
     "non-numeric price": (HEADER + GOOD[0].replace(",2.55,", ",£2.55,") + "\n", (2, "UnitPrice"), "not a number"),
     "empty invoice": (HEADER + GOOD[0].replace("536365,", ",", 1) + "\n", (2, "InvoiceNo"), "empty value"),
     "header only": (HEADER, None, "no rows"),
+    "extra field": (HEADER + GOOD[0] + "\n" + GOOD[1] + ",surplus\n", (3, None), "Expected 8 fields"),
+    "unclosed quote": (HEADER + GOOD[0] + "\n" + GOOD[1].replace("WHITE", '"WHITE') + "\n", (3, None), "EOF inside"),
 }
 
 
@@ -83,8 +85,10 @@ def test_online_retail_malformed_text(store, tmp_path: Path, case: str) -> None:
     with pytest.raises(ImportDataError, match=message) as err:
         run_import(store, "online-retail", path)
     assert str(path) in str(err.value)
-    if where:
+    if where and where[1]:
         assert f"line {where[0]} column {where[1]!r}" in str(err.value)
+    elif where:
+        assert f"line {where[0]}:" in str(err.value)
     assert table_counts(store) == before
 
 
