@@ -102,11 +102,30 @@ def plan(
     c.print(f"next: retain campaign draft {report['campaign_id']}")
 
 
+def _chat_model(spec: str | None, s: Any) -> Any:
+    """None for the offline templates; otherwise the agent's chat model for `spec`."""
+    if not spec or spec == "offline":
+        return None
+    import inspect
+
+    from agent.errors import ConfigError
+
+    try:
+        from agent.llm import load_chat_model  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        raise ConfigError(f"--model {spec}: no chat model loader (agent.llm.load_chat_model) is installed; "
+                          "use --model offline") from None
+    params = inspect.signature(load_chat_model).parameters
+    return load_chat_model(spec, settings=s) if "settings" in params else load_chat_model(spec)
+
+
 @campaign_app.command()
 @friendly
 def draft(
     campaign_id: str = typer.Argument(...),
     show: int = typer.Option(0, "--show", help="print N sample drafts"),
+    model: str = typer.Option(None, "--model", help="offline (templates, default) or a chat model such as "
+                                                    "openai:gpt-4o-mini (needs the agent's model loader)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Write and validate a draft per treated customer and channel (failures regenerated once, else flagged)."""
@@ -114,12 +133,13 @@ def draft(
     from retention.campaigns.service import draft as do_draft
 
     s = settings()
+    chat = _chat_model(model, s)
     con = _con()
     try:
         n = len([r for r in st.assignments(con, campaign_id) if r["arm"] != "control"])
         with progress() as bar:
             task = bar.add_task("drafting", total=n)
-            report = do_draft(con, s, campaign_id, tick=lambda k: bar.advance(task, k))
+            report = do_draft(con, s, campaign_id, tick=lambda k: bar.advance(task, k), model=chat)
         samples = st.drafts(con, campaign_id)[:show] if show else []
     finally:
         con.close()

@@ -72,9 +72,21 @@ def _context(con: duckdb.DuckDBPyConnection, settings: Settings, camp: dict[str,
 
 
 def render_and_validate(renderer: Renderer, ctx: ValidationContext, facts: Any, offer: Offer, arm: str,
-                        channel: str) -> tuple[Draft, list[Issue]]:
-    """Render, validate; on a failure render once more (new phrasings, compact SMS) and validate again."""
+                        channel: str, model: Any = None) -> tuple[Draft, list[Issue]]:
+    """Render, validate; on a failure render once more (new phrasings, compact SMS) and validate again.
+    With a chat `model`, the model writes the text from the template draft's facts; a failing answer is
+    regenerated once with the validator's findings, then flagged."""
     d = renderer.render(facts, offer, arm, channel)
+    if model is not None:
+        from retention.campaigns.llm import llm_draft
+
+        base = d
+        d = llm_draft(model, base)
+        issues = validate(d, ctx)
+        if issues:
+            d = llm_draft(model, base, issues)
+            issues = validate(d, ctx)
+        return d, issues
     issues = validate(d, ctx)
     if issues:
         d = renderer.render(facts, offer, arm, channel, attempt=2)
@@ -106,9 +118,10 @@ def preview(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str
     return render_and_validate(renderer, _context(con, settings, camp), facts, offer, arm, channel)
 
 
-def draft(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str, tick: Tick = None
-          ) -> dict[str, Any]:
-    """Drafts for every treated customer on every planned channel, each validated (regenerated once)."""
+def draft(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str, tick: Tick = None,
+          model: Any = None) -> dict[str, Any]:
+    """Drafts for every treated customer on every planned channel, each validated (regenerated once). Offline
+    (model None) the templates write them; with a LangChain chat model, the model does (see llm.py)."""
     camp = st.get_campaign(con, campaign_id)
     if camp["status"] in ("exported", "analyzed"):
         raise RetainError(f"campaign {campaign_id} is already {camp['status']}; plan a new campaign instead")
@@ -130,7 +143,7 @@ def draft(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str, 
             if (channel == "email" and not f.email) or (channel == "sms" and not f.phone):
                 skipped[f"no {'email address' if channel == 'email' else 'phone number'}"] += 1
                 continue
-            results.append(render_and_validate(renderer, ctx, f, offer, r["arm"], channel))
+            results.append(render_and_validate(renderer, ctx, f, offer, r["arm"], channel, model))
         if tick:
             tick(1)
     reasons = Counter(i.code for _, issues in results for i in issues)
@@ -140,8 +153,9 @@ def draft(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str, 
     with transaction(con):
         st.save_drafts(con, campaign_id, results)
         st.set_status(con, campaign_id, "drafted")
-        st.audit(con, "campaign.draft", campaign_id, {**counts, "flag_reasons": dict(reasons)})
-    return {"campaign_id": campaign_id, **counts, "skipped": dict(skipped), "flag_reasons": dict(reasons),
+        st.audit(con, "campaign.draft", campaign_id, {**counts, "flag_reasons": dict(reasons),
+                                                      "writer": "templates" if model is None else "llm"})
+    return {"campaign_id": campaign_id, "writer": "templates" if model is None else "llm", **counts, "skipped": dict(skipped), "flag_reasons": dict(reasons),
             "languages": dict(Counter(d.language for d, _ in results))}
 
 
