@@ -57,11 +57,12 @@ def _print_report(report: dict) -> None:
     c = console()
     c.print(f"[bold]{report['source']}[/] from {report['path']}: {report['rows_read']:,} rows read "
             f"in {report['seconds']:.1f} s")
-    if not any(report["inserted"].values()):
+    if not any(report["inserted"].values()) and not any((report.get("updated") or {}).values()):
         c.print("nothing new: everything in this file is already in the store")
-    t = Table("table", "inserted")
+    updated = report.get("updated") or {}
+    t = Table("table", "inserted", *(["updated"] if updated else []))
     for k, v in report["inserted"].items():
-        t.add_row(k, f"{v:,}")
+        t.add_row(k, f"{v:,}", *([f"{updated.get(k, 0):,}"] if updated else []))
     c.print(t)
     if report["rejected"]:
         r = Table("rejected because", "rows")

@@ -111,12 +111,12 @@ def to_number(path: Path, df: pd.DataFrame, column: str, integer: bool = False, 
     return num
 
 
-def to_timestamp(path: Path, df: pd.DataFrame, column: str) -> pd.Series:
+def to_timestamp(path: Path, df: pd.DataFrame, column: str, allow_empty: bool = False) -> pd.Series:
     import pandas as pd
 
     s = df[column].str.strip()
     ts = pd.to_datetime(s, errors="coerce", format="mixed")
-    first_bad(path, df, ts.isna(), column, "not a date/time")
+    first_bad(path, df, ts.isna() & ~((s == "") & allow_empty), column, "not a date/time")
     return ts
 
 
@@ -144,6 +144,33 @@ def insert_new(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> 
     return int(after - before)
 
 
+def upsert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, key: str,
+           keep: tuple[str, ...] = ("source",)) -> tuple[int, int]:
+    """Insert new rows, and update the given columns (all but `key` and `keep`) of existing ones; a NULL in the
+    frame keeps the stored value.
+
+    Returns (inserted, updated), where updated counts existing rows whose values actually changed, so importing
+    the same file twice reports (0, 0)."""
+    if df is None or len(df) == 0:
+        return 0, 0
+    name = f"_up_{table}"
+    cols = list(df.columns)
+    sets = [c for c in cols if c != key and c not in keep]
+    con.register(name, df)
+    try:
+        changed = " OR ".join(f"(n.{c} IS NOT NULL AND t.{c} IS DISTINCT FROM n.{c})" for c in sets) or "false"
+        updated = scalar(con, f"SELECT count(*) FROM {name} n JOIN {table} t USING ({key}) WHERE {changed}")
+        before = scalar(con, f"SELECT count(*) FROM {table}")
+        action = (f"DO UPDATE SET {', '.join(f'{c} = coalesce(excluded.{c}, {table}.{c})' for c in sets)}"
+                  if sets else "DO NOTHING")
+        con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {name} "
+                    f"ON CONFLICT ({key}) {action}")
+        after = scalar(con, f"SELECT count(*) FROM {table}")
+    finally:
+        con.unregister(name)
+    return int(after - before), int(updated)
+
+
 class Report:
     """Counts an import reports: rows read, inserted per table, rejected per reason."""
 
@@ -152,6 +179,7 @@ class Report:
         self.rows_read = 0
         self.inserted: dict[str, int] = {}
         self.rejected: dict[str, int] = {}
+        self.updated: dict[str, int] = {}
         self.phases: dict[str, float] = {}
         self.t0 = time.perf_counter()
 
@@ -161,7 +189,7 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {"source": self.source, "path": str(self.path), "rows_read": self.rows_read,
-                "inserted": self.inserted, "rejected": self.rejected,
+                "inserted": self.inserted, "updated": self.updated, "rejected": self.rejected,
                 "seconds": round(time.perf_counter() - self.t0, 3), "phases": self.phases}
 
     def record(self, con: duckdb.DuckDBPyConnection, sha256: str) -> None:

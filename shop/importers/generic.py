@@ -13,7 +13,9 @@ canonical names:
   in file order; an order whose lines sum below zero is a cancellation. An (order_id, product_id) pair may appear
   only once (a second one is a 'duplicate key' error).
 - customers: required customer_id; optional first_name, last_name, email, country, created_at,
-  marketing_consent, unsubscribed.
+  marketing_consent, unsubscribed. Customers already in the store get the file's values for these columns
+  (reported under 'updated'; an empty cell keeps the stored value, an empty yes/no flag means no); a
+  transaction log imported first creates bare customers that this file fills in.
 - events: required customer_id, session_id, event_type, timestamp; optional product_id, dwell_seconds.
 """
 
@@ -37,6 +39,7 @@ from shop.importers.common import (
     require_columns,
     to_number,
     to_timestamp,
+    upsert,
 )
 
 if TYPE_CHECKING:
@@ -120,7 +123,10 @@ def import_generic(con: duckdb.DuckDBPyConnection, path: Path, mapping: Path | d
     steps.advance(f"generic {table}: writing")
     with transaction(con):
         for t, frame in frames.items():
-            rep.inserted[t] = insert_new(con, t, frame)
+            if table == "customers":  # a customers file refines customers an earlier transaction log created
+                rep.inserted[t], rep.updated[t] = upsert(con, t, frame, "customer_id")
+            else:
+                rep.inserted[t] = insert_new(con, t, frame)
         rep.record(con, file_sha256(path))
     steps.advance(f"generic {table}: done")
     rep.phases = steps.phases
@@ -193,10 +199,10 @@ def _transactions(path: Path, df: pd.DataFrame, names: dict[str, str]) -> dict[s
 def _customers(path: Path, df: pd.DataFrame, names: dict[str, str]) -> dict[str, pd.DataFrame]:
     view = _renamed(df, names)
     first_bad(path, view, df["customer_id"].duplicated(), names["customer_id"], "duplicate key")
-    out = df.copy()
+    out = df.apply(lambda col: col.str.strip()).replace("", None)  # an empty cell is unknown, not ''
     out["source"] = SOURCE
     if "created_at" in df.columns:
-        out["created_at"] = to_timestamp(path, view, names["created_at"])
+        out["created_at"] = to_timestamp(path, view, names["created_at"], allow_empty=True)
     for flag in ("marketing_consent", "unsubscribed"):
         if flag in df.columns:
             v = df[flag].str.strip().str.lower()

@@ -400,3 +400,15 @@ def test_cli_bench_import_shape(tmp_path: Path) -> None:
     res = json.loads(out.stdout)
     assert res["rows"] == len(GOOD) and len(res["seconds_all"]) == 2 and res["reimport_inserted"] == 0
     assert res["rows_per_s"] > 0 and set(res["phases_best"]) >= {"reading", "writing"}
+
+
+def test_generic_customers_file_fills_in_customers_a_log_created(store, tmp_path: Path) -> None:
+    run_import(store, "generic", write(tmp_path, "l.csv", "customer_id,timestamp,amount\nc1,2011-01-01,3\n"))
+    people = write(tmp_path, "p.csv", "customer_id,email,first_name,created_at\nc1,a@x.com,Ann,\nc2,b@x.com,,2010-05-01\n")
+    rep = run_import(store, "generic", people, mapping={"table": "customers"})
+    assert (rep["inserted"]["customers"], rep["updated"]["customers"]) == (1, 1)
+    rows = store.execute("SELECT customer_id, email, first_name, created_at IS NOT NULL FROM customers "
+                         "ORDER BY 1").fetchall()
+    assert rows == [("c1", "a@x.com", "Ann", True), ("c2", "b@x.com", None, True)]  # c1 keeps the log's date
+    again = run_import(store, "generic", people, mapping={"table": "customers"})
+    assert (again["inserted"]["customers"], again["updated"]["customers"]) == (0, 0)
