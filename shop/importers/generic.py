@@ -171,6 +171,10 @@ def _transactions(path: Path, df: pd.DataFrame, names: dict[str, str]) -> dict[s
         dupe = lines.duplicated(["order_id", "product_id"], keep="first") & lines["product_id"].notna()
         first_bad(path, view, dupe, names["order_id"] if "order_id" in df.columns else names["product_id"],
                   "duplicate key (order id and product id appear twice)")
+    if "order_id" in df.columns:
+        owners = lines.groupby("order_id", sort=False)["customer_id"].transform("first")
+        first_bad(path, view, owners != lines["customer_id"], names["customer_id"],
+                  "this order id already belongs to another customer on an earlier line")
     lines["line_no"] = lines.groupby("order_id", sort=False).cumcount() + 1
     lines["is_product"] = lines["product_id"].notna()
     signed = lines["quantity"] * lines["unit_price"]

@@ -225,6 +225,8 @@ def test_generic_parquet_with_products(store, tmp_path: Path) -> None:
     ("customer_id,timestamp,order_id,product_id,quantity,unit_price\nc1,2011-01-01,o1,p1,1,2\n"
      "c1,2011-01-01,o1,p1,1,2\n", None, "line 3 column 'order_id': duplicate key"),
     ("customer_id,timestamp\nc1,2011-01-01\n", None, "need column 'amount'"),
+    ("customer_id,timestamp,order_id,amount\nc1,2011-01-01,o1,2\nc2,2011-01-01,o1,3\n", None,
+     "line 3 column 'customer_id': this order id already belongs to another customer"),
     ("customer_id,email\nc1,a@x\nc1,b@x\n", {"table": "customers"}, "line 3 column 'customer_id': duplicate key"),
     ("customer_id,session_id,event_type,timestamp\nc1,s1,teleport,2011-01-01\n", {"table": "events"},
      "unknown event type"),
