@@ -16,7 +16,7 @@ def run_bench(settings: Settings, customers: int, channels: list[str]) -> dict[s
     from retention.campaigns.drafts import Renderer
     from retention.campaigns.facts import load_catalog, load_facts
     from retention.campaigns.offers import size_offer
-    from retention.campaigns.service import plan
+    from retention.campaigns.service import draft, plan
     from retention.campaigns.synthetic import seed_store
     from retention.campaigns.validator import ValidationContext, validate
     from shop.db import connect
@@ -57,6 +57,9 @@ def run_bench(settings: Settings, customers: int, channels: list[str]) -> dict[s
     for d in drafts:
         reasons.update({i.code for i in validate(d, ctx)})
     t_val = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    step = draft(con, settings, cid)
+    t_step = time.perf_counter() - t0
     con.close()
     return {"customers": customers, "planned_audience": planned["audience"], "drafted_customers": len(rows),
             "channels": channels, "drafts": len(drafts),
@@ -64,4 +67,7 @@ def run_bench(settings: Settings, customers: int, channels: list[str]) -> dict[s
             "seed_store_s": round(seeded, 2), "plan_s": round(t_plan, 2), "facts_s": round(t_facts, 2),
             "render_s": round(t_render, 2), "drafts_per_s": round(len(drafts) / t_render),
             "customers_per_s_incl_facts": round(len(rows) / (t_render + t_facts)),
-            "validate_s": round(t_val, 2), "validations_per_s": round(len(drafts) / t_val)}
+            "validate_s": round(t_val, 2), "validations_per_s": round(len(drafts) / t_val),
+            "draft_step": {"drafts": step["drafts"], "valid": step["valid"], "seconds": round(t_step, 2),
+                           "drafts_per_s": round(step["drafts"] / t_step),
+                           "what": "retain campaign draft on the planned audience: facts, render, validate, save"}}

@@ -106,3 +106,14 @@ def test_campaign_cli_export_before_approve_refused(data_dir):
     r = CliRunner().invoke(app, ["--data-dir", str(data_dir), "campaign", "export", cid])
     assert r.exit_code == 2 and "approve" in r.output
     assert not (data_dir / "exports").exists()
+
+
+def test_campaign_bench_reports_throughput(tmp_path):
+    r = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "data"), "bench", "campaign", "--customers", "300",
+                                 "--channels", "email,sms", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["drafted_customers"] == 300 and out["drafts"] == 600
+    assert out["drafts_per_s"] > 0 and out["validations_per_s"] > 0
+    assert set(out["flag_reasons"]) <= {"no_consent"}
+    assert out["draft_step"]["valid"] == out["draft_step"]["drafts"] > 0
