@@ -7,11 +7,13 @@ canonical names:
      "columns": {"customer_id": "CustId", "timestamp": "Date", "amount": "Total"}}
 
 - transactions: required customer_id, timestamp and either amount or quantity + unit_price; optional order_id,
-  product_id, quantity, unit_price, description, country. A bare log (customer id, timestamp, amount) is enough:
-  each row becomes an order of one line (quantity 1, unit price = amount; a negative amount is a refund: quantity
-  -1, unit price = |amount|, the order a cancellation). Rows sharing an order_id become one order's lines, numbered
-  in file order; an order whose lines sum below zero is a cancellation. An (order_id, product_id) pair may appear
-  only once (a second one is a 'duplicate key' error).
+  line_no, product_id, quantity, unit_price, description, country. A bare log (customer id, timestamp, amount) is
+  enough: each row becomes an order of one line (quantity 1, unit price = amount; a negative amount is a refund:
+  quantity -1, unit price = |amount|, the order a cancellation). Rows sharing an order_id become one order's
+  lines, numbered in file order (the same product may appear on several lines); an order whose lines sum below
+  zero is a cancellation. A row identical to an earlier one is rejected as 'exact duplicate'. With line_no, the
+  (order_id, line_no) pair is the key and a repeat is a 'duplicate key' error. An order id used by two customers
+  is an error.
 - customers: required customer_id; optional first_name, last_name, email, country, created_at,
   marketing_consent, unsubscribed. Customers already in the store get the file's values for these columns
   (reported under 'updated'; an empty cell keeps the stored value, an empty yes/no flag means no); a
@@ -48,8 +50,8 @@ if TYPE_CHECKING:
 
 SOURCE = "generic"
 FIELDS = {
-    "transactions": (["customer_id", "timestamp"], ["amount", "order_id", "product_id", "quantity", "unit_price",
-                                                    "description", "country"]),
+    "transactions": (["customer_id", "timestamp"], ["amount", "order_id", "line_no", "product_id", "quantity",
+                                                    "unit_price", "description", "country"]),
     "customers": (["customer_id"], ["first_name", "last_name", "email", "country", "created_at",
                                     "marketing_consent", "unsubscribed"]),
     "events": (["customer_id", "session_id", "event_type", "timestamp"], ["product_id", "dwell_seconds"]),
@@ -119,7 +121,7 @@ def import_generic(con: duckdb.DuckDBPyConnection, path: Path, mapping: Path | d
     for f in required:
         first_bad(path, df, df[f].str.strip() == "", names[f], "empty value")
     steps.advance(f"generic {table}: validating")
-    frames = {"transactions": _transactions, "customers": _customers, "events": _events}[table](path, df, names)
+    frames = {"transactions": _transactions, "customers": _customers, "events": _events}[table](path, df, names, rep)
     steps.advance(f"generic {table}: writing")
     with transaction(con):
         for t, frame in frames.items():
@@ -138,7 +140,7 @@ def _renamed(df: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return df.rename(columns=names)
 
 
-def _transactions(path: Path, df: pd.DataFrame, names: dict[str, str]) -> dict[str, pd.DataFrame]:
+def _transactions(path: Path, df: pd.DataFrame, names: dict[str, str], rep: Report) -> dict[str, pd.DataFrame]:
     import pandas as pd
 
     view = _renamed(df, names)
@@ -167,15 +169,19 @@ def _transactions(path: Path, df: pd.DataFrame, names: dict[str, str]) -> dict[s
                           "product_id": product, "item_id": product,
                           "description": df["description"] if "description" in df.columns else None,
                           "country": df["country"] if "country" in df.columns else None})
-    if product is not None:
-        dupe = lines.duplicated(["order_id", "product_id"], keep="first") & lines["product_id"].notna()
-        first_bad(path, view, dupe, names["order_id"] if "order_id" in df.columns else names["product_id"],
-                  "duplicate key (order id and product id appear twice)")
     if "order_id" in df.columns:
         owners = lines.groupby("order_id", sort=False)["customer_id"].transform("first")
         first_bad(path, view, owners != lines["customer_id"], names["customer_id"],
                   "this order id already belongs to another customer on an earlier line")
-    lines["line_no"] = lines.groupby("order_id", sort=False).cumcount() + 1
+    if "line_no" in df.columns:  # explicit line numbers are keys: (order, line) must be unique
+        lines["line_no"] = to_number(path, view, names["line_no"], integer=True).astype("int64")
+        first_bad(path, view, lines.duplicated(["order_id", "line_no"]), names["line_no"],
+                  "duplicate key (this order id and line number appear on an earlier line)")
+    else:  # lines numbered by position in their order; a row identical to an earlier one is a duplicate export
+        dup = df.duplicated(keep="first").to_numpy()
+        rep.reject("exact duplicate", int(dup.sum()))
+        lines = lines[~dup]
+        lines["line_no"] = lines.groupby("order_id", sort=False).cumcount() + 1
     lines["is_product"] = lines["product_id"].notna()
     signed = lines["quantity"] * lines["unit_price"]
     orders = lines.assign(total=signed).groupby("order_id", sort=False).agg(
@@ -200,7 +206,7 @@ def _transactions(path: Path, df: pd.DataFrame, names: dict[str, str]) -> dict[s
                                   "unit_price", "is_product"]]}
 
 
-def _customers(path: Path, df: pd.DataFrame, names: dict[str, str]) -> dict[str, pd.DataFrame]:
+def _customers(path: Path, df: pd.DataFrame, names: dict[str, str], rep: Report) -> dict[str, pd.DataFrame]:
     view = _renamed(df, names)
     first_bad(path, view, df["customer_id"].duplicated(), names["customer_id"], "duplicate key")
     out = df.apply(lambda col: col.str.strip()).replace("", None)  # an empty cell is unknown, not ''
@@ -216,7 +222,7 @@ def _customers(path: Path, df: pd.DataFrame, names: dict[str, str]) -> dict[str,
     return {"customers": out}
 
 
-def _events(path: Path, df: pd.DataFrame, names: dict[str, str]) -> dict[str, pd.DataFrame]:
+def _events(path: Path, df: pd.DataFrame, names: dict[str, str], rep: Report) -> dict[str, pd.DataFrame]:
     import hashlib
 
     view = _renamed(df, names)

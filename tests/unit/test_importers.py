@@ -222,8 +222,10 @@ def test_generic_parquet_with_products(store, tmp_path: Path) -> None:
     ("customer_id,timestamp,amount\nc1,2011-13-45,3\n", None, "line 2 column 'timestamp': not a date"),
     ("customer_id,timestamp,amount\nc1,2011-01-01,3\nc2,2011-01-01,three\n", None,
      "line 3 column 'amount': not a number"),
-    ("customer_id,timestamp,order_id,product_id,quantity,unit_price\nc1,2011-01-01,o1,p1,1,2\n"
-     "c1,2011-01-01,o1,p1,1,2\n", None, "line 3 column 'order_id': duplicate key"),
+    ("customer_id,timestamp,order_id,line,quantity,unit_price\nc1,2011-01-01,o1,1,1,2\n"
+     "c1,2011-01-01,o1,1,3,2\n", {"columns": {"line_no": "line"}}, "line 3 column 'line': duplicate key"),
+    ("customer_id,timestamp,order_id,line_no,amount\nc1,2011-01-01,o1,first,2\n", None,
+     "line 2 column 'line_no': not a number"),
     ("customer_id,timestamp\nc1,2011-01-01\n", None, "need column 'amount'"),
     ("customer_id,timestamp,order_id,amount\nc1,2011-01-01,o1,2\nc2,2011-01-01,o1,3\n", None,
      "line 3 column 'customer_id': this order id already belongs to another customer"),
@@ -414,3 +416,11 @@ def test_generic_customers_file_fills_in_customers_a_log_created(store, tmp_path
     assert rows == [("c1", "a@x.com", "Ann", True), ("c2", "b@x.com", None, True)]  # c1 keeps the log's date
     again = run_import(store, "generic", people, mapping={"table": "customers"})
     assert (again["inserted"]["customers"], again["updated"]["customers"]) == (0, 0)
+
+
+def test_generic_line_items_allow_repeats_and_reject_exact_duplicates(store, tmp_path: Path) -> None:
+    text = ("customer_id,timestamp,order_id,product_id,quantity,unit_price\n"
+            "c1,2011-01-01,o1,p1,1,2\nc1,2011-01-01,o1,p1,3,2\nc1,2011-01-01,o1,p1,3,2\n")
+    rep = run_import(store, "generic", write(tmp_path, "li.csv", text))
+    assert rep["rejected"] == {"exact duplicate": 1} and rep["inserted"]["order_items"] == 2
+    assert store.execute("SELECT line_no, quantity FROM order_items ORDER BY 1").fetchall() == [(1, 1), (2, 3)]
