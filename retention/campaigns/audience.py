@@ -41,7 +41,7 @@ SELECT s.customer_id, s.churn_probability, s.risk_band, s.segment, s.clv_12m,
        date_diff('day', lo.last_at::DATE, ?::DATE) AS days_since_order,
        date_diff('day', ct.last_sent::DATE, ?::DATE) AS days_since_contact,
        cp.customer_id IS NOT NULL AS open_complaint,
-       (s.segment IN ({tiers}) OR (s.clv_12m IS NOT NULL AND s.clv_12m >= (SELECT q FROM top_clv)
+       (lower(s.segment) IN ({tiers}) OR (s.clv_12m IS NOT NULL AND s.clv_12m >= (SELECT q FROM top_clv)
                                     AND s.clv_12m > 0)) AS top_tier
 FROM s JOIN customers c USING (customer_id)
 LEFT JOIN last_order lo USING (customer_id)

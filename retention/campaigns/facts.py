@@ -5,6 +5,7 @@ picks with reasons when its model exists, else popular available products from t
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +85,19 @@ SELECT t.customer_id, r.product_id, t.category FROM top_cat t JOIN ranked r ON r
 WHERE NOT EXISTS (SELECT 1 FROM bought b WHERE b.customer_id = t.customer_id AND b.product_id = r.product_id)
 QUALIFY row_number() OVER (PARTITION BY t.customer_id ORDER BY r.buyers DESC, r.product_id) <= ?
 """
+
+
+_UNSAFE_REASON = re.compile(r"%|[£$€¥]|\d{4}|\d+ (?:left|days?)|guarant|best price|lowest|cheapest|hurry|保证|最低",
+                            re.I)
+
+
+def safe_reason(reason: object, language: str) -> str:
+    """A recommender's reason goes into the message verbatim, so it must not carry numbers the validator would
+    read as prices, discounts or dates, nor claims; such reasons (and very long ones) become a plain one."""
+    text = " ".join(str(reason or "").split())
+    if not text or len(text) > 120 or _UNSAFE_REASON.search(text):
+        return "根据您的购买记录为您挑选" if language == "zh" else "picked for you from your past orders"
+    return text
 
 
 def _reason(category: str | None, language: str) -> str:
@@ -169,7 +183,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, customer_ids: list[str], catalog:
                 c = catalog.get(str(r.product_id))
                 if c and c.available and c.price is not None and len(chosen) < k:
                     chosen.append(FeaturedProduct(product_id=str(r.product_id), name=c.name, price=c.price,
-                                                  reason=str(r.reason or "picked for you")))
+                                                  reason=safe_reason(getattr(r, "reason", ""), f.language)))
         for pid, cat in picks.get(cid, []) + popular:
             if len(chosen) >= k:
                 break

@@ -172,3 +172,38 @@ def test_campaign_renderer_rejects_unknown_channel(shop):
     offer = Offer(kind="percent", discount_pct=10, code="WBX", expires_on=today)
     with pytest.raises(ConfigError, match="channel"):
         r.render(facts, offer, "A", "fax")
+
+
+def test_campaign_uses_recommender_picks_safely(shop, monkeypatch):
+    """The recommender's picks are used when it is trained: unknown or unavailable products are skipped, prices
+    come from the store, and reasons with numbers or claims are replaced by a plain one."""
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    con, _, s = shop
+    unavailable = con.execute("SELECT product_id FROM product_variants GROUP BY 1 HAVING NOT bool_or(available) "
+                              "LIMIT 1").fetchone()[0]
+
+    @dataclass
+    class Rec:
+        product_id: str
+        reason: str
+        price: float = 999.0
+
+    class FakeRecommender:
+        @classmethod
+        def load(cls, settings):
+            return cls()
+
+        def recommend(self, customer_id, k=10, context=None):
+            return [Rec("NOPE-1", "ghost"), Rec(unavailable, "sold out"), Rec("P0003", "bought by 35% of fans"),
+                    Rec("P0004", "goes with your last order")]
+
+    monkeypatch.setitem(sys.modules, "retention.recommend", types.SimpleNamespace(Recommender=FakeRecommender))
+    catalog = load_catalog(con)
+    facts = load_facts(con, ["S00001"], catalog, s)["S00001"]
+    assert [p.product_id for p in facts.featured] == ["P0003", "P0004"]
+    assert facts.featured[0].reason in ("picked for you from your past orders", "根据您的购买记录为您挑选")
+    assert facts.featured[1].reason == "goes with your last order"
+    assert [p.price for p in facts.featured] == [catalog["P0003"].price, catalog["P0004"].price]
