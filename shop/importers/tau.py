@@ -151,6 +151,8 @@ def _import_tau(con: duckdb.DuckDBPyConnection, path: Path, progress: Any) -> di
         if not isinstance(data[name], dict):
             raise ImportDataError(files[name], f"expected a JSON object of {name} keyed by id", line=1)
     rep.rows_read = sum(len(data[n]) for n in ("users", "orders", "products"))
+    if not rep.rows_read:
+        raise ImportDataError(path, "no records: users, orders and products are all empty", line=1)
     steps.advance("tau-retail: validating")
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in (
         "customers", "addresses", "payment_methods", "products", "product_variants", "orders", "order_items",

@@ -424,3 +424,11 @@ def test_generic_line_items_allow_repeats_and_reject_exact_duplicates(store, tmp
     rep = run_import(store, "generic", write(tmp_path, "li.csv", text))
     assert rep["rejected"] == {"exact duplicate": 1} and rep["inserted"]["order_items"] == 2
     assert store.execute("SELECT line_no, quantity FROM order_items ORDER BY 1").fetchall() == [(1, 1), (2, 3)]
+
+
+def test_tau_empty_and_wrongly_shaped_files(store, tmp_path: Path) -> None:
+    with pytest.raises(ImportDataError, match="no records"):
+        run_import(store, "tau-retail", tau_folder(tmp_path, users={}, orders={}, products={}))
+    with pytest.raises(ImportDataError, match=r"users.json line 1: expected a JSON object of users"):
+        run_import(store, "tau-retail", tau_folder(tmp_path, users=[1, 2]))
+    assert table_counts(store)["customers"] == 0
