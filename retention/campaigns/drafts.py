@@ -153,6 +153,7 @@ class Renderer:
                 closing=self._pick(rng, lang, ctx, "closing", variant.tone),
                 products=products)
             subject = self._pick(rng, lang, ctx, "subject", variant.tone)
+            subject = subject[:1].upper() + subject[1:]
             preheader = self._pick(rng, lang, ctx, "preheader")
         elif channel == "sms":
             ctx["hello"] = self._pick(rng, lang, ctx, "hello_short", named)

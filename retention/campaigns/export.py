@@ -34,19 +34,21 @@ def send_rows(campaign_id: str, approved: list[dict[str, Any]], contacts: dict[s
     return rows
 
 
-def write_files(campaign_id: str, rows: list[dict[str, Any]], out_dir: Path, formats: list[str]) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    if "csv" in formats:
-        p = out_dir / f"{campaign_id}_sends.csv"
-        with p.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=COLUMNS)
-            w.writeheader()
-            w.writerows(rows)
-        written.append(p)
-    if "json" in formats:
-        p = out_dir / f"{campaign_id}_sends.json"
-        p.write_text(json.dumps({"campaign_id": campaign_id, "count": len(rows), "sends": rows}, indent=1,
-                                ensure_ascii=False, default=str), encoding="utf-8")
-        written.append(p)
-    return written
+def export_paths(campaign_id: str, out_dir: Path, formats: list[str]) -> list[Path]:
+    return [out_dir / f"{campaign_id}_sends.{f}" for f in ("csv", "json") if f in formats]
+
+
+def write_files(campaign_id: str, rows: list[dict[str, Any]], paths: list[Path]) -> None:
+    """Write each file to a temporary name, then move it into place (a platform never reads half a file)."""
+    for p in paths:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_name(p.name + ".part")
+        if p.suffix == ".csv":
+            with tmp.open("w", newline="", encoding="utf-8") as fh:
+                w = csv.DictWriter(fh, fieldnames=COLUMNS)
+                w.writeheader()
+                w.writerows(rows)
+        else:
+            tmp.write_text(json.dumps({"campaign_id": campaign_id, "count": len(rows), "sends": rows}, indent=1,
+                                      ensure_ascii=False, default=str), encoding="utf-8")
+        tmp.replace(p)

@@ -199,7 +199,7 @@ def approve(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str
 def export(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str, out_dir: Path,
            formats: list[str] | None = None) -> dict[str, Any]:
     """Write approved, consented sends as CSV/JSON and record them as sends (feeds the frequency cap)."""
-    from retention.campaigns.export import send_rows, write_files
+    from retention.campaigns.export import export_paths, send_rows, write_files
 
     formats = formats or ["csv", "json"]
     if bad := [f for f in formats if f not in ("csv", "json")]:
@@ -215,12 +215,15 @@ def export(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str,
     if not rows:
         raise RetainError(f"campaign {campaign_id}: no approved draft for a consenting customer; nothing exported")
     today = shop_today(con)
-    with transaction(con):
-        paths = write_files(campaign_id, rows, out_dir, formats)
-        sent_at = dt.datetime.combine(today, dt.time(9))
-        for r in rows:
-            con.execute("INSERT OR IGNORE INTO campaign_sends VALUES (?,?,?,?,?,?)",
-                        [campaign_id, r["customer_id"], r["channel"], r["arm"], sent_at, str(paths[0])])
+    paths = export_paths(campaign_id, out_dir, formats)
+    with transaction(con):   # the sends are recorded only if the files are written, and the other way round
+        n = len(rows)
+        st._insert(con, "campaign_sends", {
+            "campaign_id": [campaign_id] * n, "customer_id": [r["customer_id"] for r in rows],
+            "channel": [r["channel"] for r in rows], "arm": [r["arm"] for r in rows],
+            "sent_at": [dt.datetime.combine(today, dt.time(9))] * n, "export_path": [str(paths[0])] * n},
+            or_ignore=True)
+        write_files(campaign_id, rows, paths)
         st.set_status(con, campaign_id, "exported")
         st.audit(con, "campaign.export", campaign_id, {"sends": len(rows), "files": [str(p) for p in paths],
                                                        "skipped_no_consent": len(approved) - len(rows)})

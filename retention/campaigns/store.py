@@ -62,14 +62,16 @@ def require_status(campaign: dict[str, Any], at_least: str) -> None:
                           f"`retain campaign {nxt} {campaign['campaign_id']}` first")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]], or_ignore: bool = False
+            ) -> None:
     """Bulk insert through an Arrow table (much faster than executemany in DuckDB)."""
     import pyarrow as pa
 
     tbl = pa.table({k: pa.array(v) for k, v in columns.items()})
     con.register("_campaign_rows", tbl)
     try:
-        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _campaign_rows")
+        con.execute(f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO {table} ({', '.join(columns)}) "
+                    f"SELECT {', '.join(columns)} FROM _campaign_rows")
     finally:
         con.unregister("_campaign_rows")
 

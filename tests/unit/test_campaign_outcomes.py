@@ -79,3 +79,12 @@ def test_campaign_outcomes_from_file(exported, tmp_path):
     wrong.write_text(lines[0] + "\n" + lines[1].replace(",0,", ",maybe,", 1).replace(",1,", ",maybe,", 1) + "\n")
     with pytest.raises(ImportDataError, match="yes/no"):
         analyze_campaign(con, s, cid, "file", outcomes_file=wrong)
+
+
+def test_campaign_export_again_records_no_duplicate_sends(exported, tmp_path):
+    con, s, cid, _ = exported
+    (before,) = con.execute("SELECT count(*) FROM campaign_sends WHERE campaign_id = ?", [cid]).fetchone()
+    again = export(con, s, cid, tmp_path / "again")
+    (after,) = con.execute("SELECT count(*) FROM campaign_sends WHERE campaign_id = ?", [cid]).fetchone()
+    assert before == after == again["sends"] > 0
+    assert (tmp_path / "again" / f"{cid}_sends.csv").exists() and not list((tmp_path / "again").glob("*.part"))
