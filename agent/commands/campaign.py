@@ -282,6 +282,41 @@ def list_(as_json: bool = typer.Option(False, "--json")) -> None:
             console().print(f"{r['campaign_id']}  {r['status']:9}  {r['name']}  (as of {r['as_of']})")
 
 
+@campaign_app.command()
+@friendly
+def show(
+    campaign_id: str = typer.Argument(...),
+    flagged: int = typer.Option(5, "--flagged", help="print up to N flagged drafts with their findings"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """A campaign's status, funnel, arms and drafts by status, with flagged drafts and why."""
+    from retention.campaigns import store as st
+
+    con = _con()
+    try:
+        camp = st.get_campaign(con, campaign_id)
+        arms = dict(con.execute("SELECT arm, count(*) FROM campaign_assignments WHERE campaign_id = ? GROUP BY 1 "
+                                "ORDER BY 1", [campaign_id]).fetchall())
+        out = {"campaign_id": campaign_id, "name": camp["name"], "status": camp["status"], "as_of": camp["as_of"],
+               "funnel": camp["funnel"], "arms": arms, "drafts": st.draft_counts(con, campaign_id),
+               "flagged": [{k: d[k] for k in ("customer_id", "channel", "issues", "body")}
+                           for d in st.drafts(con, campaign_id, status="flagged")[:flagged]],
+               "spec": camp["spec"].model_dump(mode="json")}
+    finally:
+        con.close()
+    if as_json:
+        print_json(out)
+        return
+    c = console()
+    c.print(f"{campaign_id} '{out['name']}' {out['status']} (as of {out['as_of']}): arms {arms}, "
+            f"drafts {out['drafts']}", highlight=False)
+    for f in out["funnel"]:
+        c.print(f"  {f['count']:>7,}  {f['step']}", highlight=False)
+    for d in out["flagged"]:
+        c.print(f"flagged {d['customer_id']} {d['channel']}: " + "; ".join(i["message"] for i in d["issues"]),
+                highlight=False, markup=False)
+
+
 @bench_app.command("campaign")
 @friendly
 def bench_campaign(

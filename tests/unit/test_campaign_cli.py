@@ -102,7 +102,10 @@ def test_campaign_cli_bad_input_is_one_clear_line(data_dir, args, message):
 
 def test_campaign_cli_export_before_approve_refused(data_dir):
     cid = _run(data_dir, "plan")["campaign_id"]
-    _run(data_dir, "draft", cid)
+    drafted = _run(data_dir, "draft", cid)
+    shown = _run(data_dir, "show", cid)
+    assert shown["status"] == "drafted" and shown["drafts"] == {"valid": drafted["valid"]}
+    assert shown["funnel"][-1]["count"] == sum(shown["arms"].values())
     r = CliRunner().invoke(app, ["--data-dir", str(data_dir), "campaign", "export", cid])
     assert r.exit_code == 2 and "approve" in r.output
     assert not (data_dir / "exports").exists()
