@@ -33,6 +33,23 @@ class Policy(BaseModel):
     offer_validity_days: int = 14
     contact_frequency_cap_days: int = 14
     warranty_months: int = 24
+    # help-centre numbers (H3): shipping zones, loyalty, accounts
+    dispatch_cutoff: str = "14:00"
+    uk_standard_days: str = "2-3"
+    uk_express_days: str = "1"
+    eu_shipping_fee: float = 9.95
+    eu_standard_days: str = "3-5"
+    eu_far_days: str = "5-8"
+    world_shipping_fee: float = 19.95
+    world_standard_days: str = "7-14"
+    loyalty_points_per_pound: int = 1
+    loyalty_silver_spend: float = 250.0
+    loyalty_gold_spend: float = 750.0
+    loyalty_point_value_pence: int = 1
+    coupon_min_order: float = 20.0
+    password_reset_minutes: int = 60
+    data_export_days: int = 30
+    complaint_response_days: int = 2
 
 
 class Settings(BaseSettings):
