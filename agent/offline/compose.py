@@ -1,0 +1,142 @@
+"""Replies composed only from tool results and retrieved passages, quoted with citations; never invented."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NOTHING_FOUND = ("I couldn't find that in our help centre, so I'd rather not guess. Would you like me to connect "
+                 "you with a colleague?")
+
+
+def _money(x: Any) -> str:
+    return f"{float(x):.2f}" if x is not None else "?"
+
+
+def _passages(r: dict[str, Any]) -> str:
+    ps = r.get("passages") or []
+    if not ps:
+        return NOTHING_FOUND
+    lines, cites = [], []
+    for i, p in enumerate(ps[:2], start=1):
+        text = " ".join(p["text"].split())
+        lines.append(f"{text[:600]}{'…' if len(text) > 600 else ''} [{i}]")
+        where = " › ".join(x for x in (p.get("title"), p.get("section")) if x)
+        cites.append(f"[{i}] {where} ({p.get('source')})")
+    return "From our help centre:\n\n" + "\n\n".join(lines) + "\n\nSources:\n" + "\n".join(cites)
+
+
+def _orders(r: dict[str, Any]) -> str:
+    orders = r.get("orders") or []
+    if not orders:
+        return "I can't see any orders on this account."
+    who = f"Customer {r['customer_id']}'s" if r.get("customer_id") else "Your"
+    rows = [f"- {o['order_id']} ({o['date']}): {o['status']}, {o['lines']} item(s), total {_money(o['total'])}"
+            for o in orders]
+    return f"{who} most recent orders:\n" + "\n".join(rows)
+
+
+def _order(r: dict[str, Any]) -> str:
+    o = r["order"]
+    items = "\n".join(f"- {it['name']}" + (f" ({', '.join(f'{k}: {v}' for k, v in it['options'].items())})"
+                                         if it.get("options") else "")
+                      + f" × {it['quantity']} at {_money(it['unit_price'])}" + (f" [{it['status']}]" if it.get("status")
+                                                                                else "")
+                      for it in o["items"])
+    track = f"\nTracking: {', '.join(o['tracking_ids'])}" if o.get("tracking_ids") else ""
+    return f"Order {o['order_id']} is {o['status']} (placed {str(o['created_at'])[:10]}, total {_money(o['total'])}).\n" \
+           f"{items}{track}"
+
+
+def _retention(r: dict[str, Any]) -> str:
+    s = r["summary"]
+    drivers = "\n".join(f"- {d['text'] if isinstance(d, dict) else d}" for d in (s.get("drivers") or [])[:3])
+    parts = [f"Customer {s.get('customer_id')}: churn risk {s.get('risk_band')} "
+             f"(probability {float(s.get('churn_probability') or s.get('probability') or 0):.0%}), segment "
+             f"{s.get('segment')}, 12-month CLV {_money(s.get('clv_12m'))}."]
+    if drivers:
+        parts.append("Top drivers:\n" + drivers)
+    if s.get("next_best_action"):
+        parts.append(f"Next best action: {s['next_best_action']}")
+    return "\n".join(parts)
+
+
+def _at_risk(r: dict[str, Any]) -> str:
+    cs = r.get("customers") or []
+    scope = f" in {r['segment']}" if r.get("segment") else ""
+    if not cs:
+        return f"No customers{scope} are in the {r.get('band')} risk band."
+    rows = [f"- {c.get('customer_id')}: {float(c.get('churn_probability', 0)):.0%} ({c.get('segment')})" for c in cs]
+    return f"Customers at {r.get('band')} risk{scope}, riskiest first:\n" + "\n".join(rows)
+
+
+def _audience(r: dict[str, Any]) -> str:
+    rows = r.get("counts") or []
+    return "Customers by segment and risk band:\n" + "\n".join(
+        f"- {c.get('segment')} / {c.get('risk_band')}: {c.get('customers', c.get('n'))}" for c in rows)
+
+
+def _suggestions(r: dict[str, Any]) -> str:
+    items = r.get("items") or []
+    if not items:
+        return "I don't have suggestions for you right now."
+    return "You might like:\n" + "\n".join(f"- {i['name']} ({_money(i['price'])}): {i['reason']}" for i in items)
+
+
+def _products(r: dict[str, Any]) -> str:
+    ps = r.get("products") or []
+    if not ps:
+        return "I couldn't find that product in our catalogue."
+    p = ps[0]
+    avail = [v for v in p["variants"] if v["available"]]
+    opts = "\n".join(f"- {', '.join(f'{k}: {v}' for k, v in v['options'].items()) or 'standard'}: "
+                     f"{_money(v['price'])}" for v in avail[:12])
+    return f"{p['name']} is available in {len(avail)} option(s):\n{opts}" if avail else \
+        f"{p['name']} is currently out of stock in every option."
+
+
+def _payments(r: dict[str, Any]) -> str:
+    ps = r.get("payments") or []
+    if not ps:
+        return f"There are no payments or refunds recorded on order {r['order_id']} yet."
+    return f"Order {r['order_id']}:\n" + "\n".join(f"- {p['transaction_type']}: {_money(p['amount'])} "
+                                                    f"({p['payment_method_id']})" for p in ps)
+
+
+def _profile(r: dict[str, Any]) -> str:
+    c = r["customer"]
+    a = c.get("default_address") or {}
+    addr = ", ".join(str(a[k]) for k in ("address1", "city", "zip", "country") if a.get(k))
+    return f"{c.get('first_name')} {c.get('last_name')}, {c.get('email')}. Default address: {addr or 'none'}. " \
+           f"Payment methods: {', '.join(p['kind'] for p in c.get('payment_methods', [])) or 'none'}."
+
+
+def _done(r: dict[str, Any]) -> str:
+    if r["action"] == "cancel_order":
+        return f"Done: order {r['order_id']} is cancelled and {_money(r['refund'])} will be refunded to your " \
+               "original payment method."
+    if r["action"] == "return_items":
+        return f"Done: the return for order {r['order_id']} is requested (status: return requested). Refund due: " \
+               f"{_money(r['refund'])}."
+    if r["action"] == "change_order_address":
+        return f"Done: order {r['order_id']} will now be delivered to {r['ship_address']['address1']}, " \
+               f"{r['ship_address']['city']}."
+    if r["action"] == "handoff":
+        return f"I've opened ticket {r['ticket_id']}; a colleague will pick up your case and reply by email."
+    return "Done."
+
+
+RENDER = {"passages": _passages, "orders": _orders, "order": _order, "retention": _retention,
+          "at_risk": _at_risk, "audience": _audience, "suggestions": _suggestions, "products": _products,
+          "payments": _payments, "profile": _profile, "done": _done,
+          "confirm": lambda r: r["summary"], "refusal": lambda r: r["message"], "error": lambda r: r["message"],
+          "auth": lambda r: r["message"], "customers": lambda r: "Matching customers:\n" + "\n".join(
+              f"- {c['customer_id']}: {c['first_name']} {c['last_name']} ({c['email']})" for c in r["customers"])
+          or "No matching customers."}
+
+
+def compose(results: list[dict[str, Any]]) -> str:
+    parts = []
+    for r in results:
+        fn = RENDER.get(r.get("kind", ""))
+        parts.append(fn(r) if fn else str(r.get("text", "")))
+    return "\n\n".join(p for p in parts if p)

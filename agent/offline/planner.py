@@ -1,0 +1,124 @@
+"""From a routed turn and the conversation so far to the tool calls a real LLM would make, or a direct reply."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from agent.offline.router import Route, route
+from agent.offline.slots import order_ids
+
+ACCOUNT = {"list_orders", "order_details", "cancel_order", "return_items", "change_address", "refund_status",
+           "profile", "recommend"}
+ASK_IDENTITY = ("I can help with that once you're verified: please tell me the email address on your account, "
+                "or your full name and zip/postcode.")
+DIRECT = {
+    "greeting": "Hello! I can answer questions about our shop's policies and products, check your orders, and "
+                "help with cancellations, returns and address changes. What can I do for you?",
+    "injection": "I can't change how I work or share other customers' information, but I'm happy to help with "
+                 "your own orders or questions about our shop.",
+    "abusive": "I'm sorry you're frustrated. I'm here to help: tell me what went wrong, or I can connect you with "
+               "a colleague.",
+    "other_customer": "For privacy I can only help with your own account and orders.",
+    "campaign": "Win-back campaigns are planned, drafted, validated and approved in the campaign workbench or with "
+                "`retain campaign plan|draft|approve|export|analyze`; I can tell you how many customers are in "
+                "each segment and risk band, or who is at risk.",
+}
+
+
+@dataclass
+class Call:
+    name: str
+    args: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    calls: list[Call]
+    reply: str | None = None  # a direct reply when no tool is needed (or to ask for a missing slot)
+
+
+def remembered_order(history: list[tuple[str, str]]) -> str | None:
+    """The last order id mentioned in the conversation (user messages or tool results)."""
+    for kind, text in reversed(history):
+        if kind in ("human", "tool") and (ids := order_ids(text)):
+            return ids[-1] if kind == "human" else ids[0]
+    return None
+
+
+def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]]) -> Plan:
+    s, intent = r.slots, r.intent
+    order = s.get("order_id") or remembered_order(history)
+    if intent == "list_orders":
+        return Plan([Call("list_my_orders", {})])
+    if intent == "order_details":
+        return Plan([Call("order_details", {"order_id": order})] if order else [Call("list_my_orders", {})])
+    if intent == "cancel_order":
+        if not order:
+            return Plan([Call("list_my_orders", {})], None)
+        return Plan([Call("cancel_order", {"order_id": order, "reason": s["reason"]})])
+    if intent == "return_items":
+        if not order:
+            return Plan([Call("list_my_orders", {})])
+        return Plan([Call("return_items", {"order_id": order, "item_ids": []})])
+    if intent == "change_address":
+        if not order:
+            return Plan([Call("list_my_orders", {})])
+        if "address" not in s:
+            return Plan([], "Which new address should order " + order + " go to? Please give street, city and "
+                                                                         "postcode, e.g. 'to 5 High Street, Leeds LS1 4AB'.")
+        return Plan([Call("change_order_address", {"order_id": order, **s["address"]})])
+    if intent == "refund_status":
+        return Plan([Call("refund_status", {"order_id": order})] if order else [Call("list_my_orders", {})])
+    if intent == "profile":
+        return Plan([Call("my_profile", {})])
+    if intent == "recommend":
+        return Plan([Call("suggest_products", {"k": 5})])
+    raise ValueError(intent)
+
+
+def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, str]], nn: Any = None) -> Plan:
+    """history: earlier (kind, text) pairs, kind in human | ai | tool."""
+    r = route(text, role, nn=nn)
+    if r.intent in DIRECT:
+        return Plan([], DIRECT[r.intent])
+    if role == "shopper":
+        if r.intent == "identify":
+            calls = [Call("verify_identity", {k: r.slots[k] for k in ("email", "first_name", "last_name", "zip")
+                                              if k in r.slots})]
+            earlier = [t for k, t in history if k == "human"]
+            if earlier and (prev := route(earlier[-1], role)).intent in ACCOUNT:
+                calls += _shopper_calls(prev, earlier[-1], history).calls
+            return Plan(calls)
+        if r.intent in ACCOUNT:
+            if not signed_in:
+                return Plan([], ASK_IDENTITY)
+            return _shopper_calls(r, text, history)
+        if r.intent == "handoff":
+            asked = [t for k, t in history if k == "human"][-2:] + [text]
+            return Plan([Call("request_human", {"summary": " / ".join(asked)[:400]})])
+        if r.intent == "product_options":
+            return Plan([Call("product_options", {"name": text})])
+        return Plan([Call("search_knowledge", {"query": text})])
+    s = r.slots
+    if r.intent in ("retention_summary", "customer_orders"):
+        if "customer_id" not in s:
+            return Plan([], "Which customer? Please give their customer id.")
+        name = "retention_summary" if r.intent == "retention_summary" else "customer_orders"
+        return Plan([Call(name, {"customer_id": s["customer_id"]})])
+    if r.intent == "at_risk":
+        return Plan([Call("at_risk_customers", {"segment": s.get("segment", ""), "band": s.get("band", "high")})])
+    if r.intent == "search_customers":
+        return Plan([Call("search_customers", {"text": s.get("email") or s.get("customer_id") or text})])
+    if r.intent == "audience":
+        return Plan([Call("audience_counts", {})])
+    return Plan([Call("search_knowledge", {"query": text})])
+
+
+def tool_payload(content: Any) -> dict[str, Any]:
+    try:
+        out = json.loads(content) if isinstance(content, str) else content
+        return out if isinstance(out, dict) else {"kind": "text", "text": str(out)}
+    except (TypeError, ValueError):
+        return {"kind": "text", "text": str(content)}

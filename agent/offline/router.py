@@ -1,0 +1,115 @@
+"""Intent routing for the offline engine: keyword rules first, then nearest neighbour over labelled examples.
+
+`route(text, role)` returns the intent and the slots; it is a pure function of the text (plus, for the nearest
+neighbour fallback, an embedder), tested on its own and scored by `retain eval intents`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from agent.offline.slots import extract
+
+ABUSE = re.compile(r"\b(idiot|stupid|useless|shut up|damn you|f+u+c+k|shit|crap bot|moron)\b", re.I)
+INJECTION = re.compile(r"ignore (all |any |the )?(previous|prior|above) (instructions|rules)|system prompt|"
+                       r"you are now|developer mode|pretend (you are|to be)|act as (an? )?(admin|staff)", re.I)
+GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers)\b[\s!.,]*"
+                      r"(there)?[\s!.]*$", re.I)
+
+# (intent, pattern) in priority order, per role; the first match wins.
+RULES: dict[str, list[tuple[str, str]]] = {
+    "shopper": [
+        ("handoff", r"\b(human|real person|agent|representative|someone real|speak to (someone|a person)|"
+                    r"talk to (someone|a person)|escalate|complain(t)? to a manager)\b"),
+        ("cancel_order", r"\bcancel+\b(?!.*\b(policy|rules|can i|how)\b)"),
+        ("change_address", r"\b(change|update|correct|fix)\b.*\baddress\b"),
+        ("refund_status", r"\b(refund)\b.*\b(status|where|when|yet|received|arrive[ds]?)\b|\bwhere('s| is) my refund"),
+        ("return_items", r"\b(return|send back|exchange)\b.*\b(my|this|that|it|order|#?w\d{7})\b"
+                         r"(?!.*\b(policy|rules)\b)"),
+        ("recommend", r"\b(recommend|suggest(ion)?s?|what else|would i like|gift ideas?|similar)\b"),
+        ("product_options", r"\b(come in|comes in|available in|in stock|sizes?|colou?rs?|variants?|options)\b"),
+        ("order_details", r"#?\bw\d{7}\b|\border\b.*\b\d{6}\b"),
+        ("list_orders", r"\b(my orders?|order status|where('s| is) my (order|parcel|package)|track(ing)?|"
+                        r"orders? i (placed|made)|recent orders?|purchase history)\b"),
+        ("profile", r"\b(my (profile|details|account details|default address|payment methods?)|"
+                    r"what address do you have)\b"),
+    ],
+    "staff": [
+        ("retention_summary", r"\b(retention|summar(y|ise|ize)|churn|risk (of|for)|picture)\b.*\b(customer|client|\d{5}|"
+                              r"[a-z]+_[a-z]+_\d{4})\b|\bcustomer\b.*\b(retention|summary|churn)"),
+        ("at_risk", r"\b(at[- ]risk|slipping|likely to (churn|leave)|who is at risk|high[- ]risk)\b"),
+        ("customer_orders", r"\borders?\b.*\b(customer|client)\b|\b(customer|client)\b.*\borders?\b"),
+        ("search_customers", r"\b(find|search|look up|lookup)\b.*\b(customer|client|email)\b"),
+        ("audience", r"\b(how many|segment sizes?|counts?)\b"),
+    ],
+    "marketer": [
+        ("campaign", r"\b(draft|win[- ]?back|campaign|email blast|holdout|uplift)\b"),
+        ("audience", r"\b(how many|audience|segment sizes?|counts?|size of)\b"),
+        ("at_risk", r"\b(at[- ]risk|slipping|likely to (churn|leave)|high[- ]risk)\b"),
+    ],
+}
+
+EXAMPLES: dict[str, list[str]] = {
+    "policy": ["what is your return policy", "how long does delivery take", "do you ship to Germany",
+               "how do I reset my password", "which payment methods do you accept", "how do I get an invoice",
+               "how do loyalty points work", "can I use two coupons", "how do I delete my account",
+               "how do I unsubscribe from the newsletter", "what does the warranty cover"],
+    "list_orders": ["where is my stuff", "has my parcel shipped", "show me what I bought", "status of my purchase"],
+    "cancel_order": ["I don't want the order anymore", "please stop my order", "call off my purchase"],
+    "return_items": ["I want to send the item back", "the shirt doesn't fit, I want my money back for it"],
+    "recommend": ["what should I buy next", "anything you think I'd like", "ideas for a present"],
+    "handoff": ["let me talk to your staff", "I need a person to help", "get me a manager"],
+}
+
+
+@dataclass
+class Route:
+    intent: str
+    slots: dict[str, Any] = field(default_factory=dict)
+    confidence: float = 1.0
+    via: str = "rule"
+
+
+class NearestExamples:
+    """Cosine nearest neighbour over labelled example utterances (embedded once)."""
+
+    def __init__(self, embedder: Any, examples: dict[str, list[str]] = EXAMPLES):
+        self.embedder = embedder
+        self.labels = [i for i, texts in examples.items() for _ in texts]
+        self.matrix = embedder.embed([t for texts in examples.values() for t in texts])
+
+    def nearest(self, text: str) -> tuple[str, float]:
+        v = self.embedder.embed([text])[0]
+        sims = self.matrix @ v
+        best = int(np.argmax(sims))
+        return self.labels[best], float(sims[best])
+
+
+def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, threshold: float = 0.55) -> Route:
+    slots = extract(text)
+    low = text.lower().strip()
+    if INJECTION.search(text):
+        return Route("injection", slots)
+    if ABUSE.search(text):
+        return Route("abusive", slots)
+    if GREETING.match(text):
+        return Route("greeting", slots)
+    if role == "shopper" and ("email" in slots or ("zip" in slots and "first_name" in slots)) and \
+            len(low.split()) <= 14 and not re.search(r"\b(order|cancel|return|refund)\b", low):
+        return Route("identify", slots)
+    if role == "shopper" and (slots.get("customer_id") or re.search(r"\b(someone else|another customer|"
+                                                                    r"other customers?|my (friend|neighbou?r|wife|"
+                                                                    r"husband)'s)\b", low)):
+        return Route("other_customer", slots)
+    for intent, pattern in RULES.get(role, []):
+        if re.search(pattern, low, re.I):
+            return Route(intent, slots)
+    if nn is not None and role == "shopper":
+        intent, sim = nn.nearest(text)
+        if sim >= threshold:
+            return Route(intent, slots, confidence=sim, via="nearest")
+    return Route("policy", slots, confidence=0.5, via="default")

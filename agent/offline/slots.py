@@ -1,0 +1,56 @@
+"""Slot extraction: order ids, emails, customer ids, names and zip codes, addresses, segments, reasons."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+ORDER = re.compile(r"#\s?W\s?(\d{7})\b|\bW(\d{7})\b|(?<![\w#])(C?\d{6})\b", re.I)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+CUSTOMER = re.compile(r"\b(?:customer|client|id)\s*(?:id\s*)?#?\s*(\d{5})\b|\b([a-z]+_[a-z]+_\d{4})\b", re.I)
+ZIP = re.compile(r"\b(?:zip|postcode|post code|postal code)(?:\s+code)?\s*(?:is|:)?\s*([A-Z0-9]{2,4}\s?[0-9][A-Z]{2}|\d{5})",
+                 re.I)
+NAME = re.compile(r"\b(?:my name is|i am|i'm|this is|name:)\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)")
+ADDRESS = re.compile(r"\bto\s+(\d+[\w .'-]+?),\s*([A-Za-z .'-]+?)[, ]+([A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5})"
+                     r"(?:,\s*([A-Za-z .]+))?\s*[.!]?$", re.I)
+SEGMENTS = ("champions", "loyal", "potential loyalists", "at risk", "can't lose", "hibernating", "lost", "new")
+BANDS = ("high", "medium", "low")
+
+
+def order_ids(text: str) -> list[str]:
+    out = []
+    for m in ORDER.finditer(text):
+        if m.group(1) or m.group(2):
+            out.append("#W" + (m.group(1) or m.group(2)))
+        else:
+            out.append(m.group(3).upper())
+    return out
+
+
+def extract(text: str) -> dict[str, Any]:
+    slots: dict[str, Any] = {}
+    if ids := order_ids(text):
+        slots["order_id"] = ids[0]
+    if m := EMAIL.search(text):
+        slots["email"] = m.group(0)
+    if m := CUSTOMER.search(text):
+        slots["customer_id"] = m.group(1) or m.group(2)
+    if m := ZIP.search(text):
+        slots["zip"] = m.group(1).upper()
+    if m := NAME.search(text):
+        slots["first_name"], slots["last_name"] = m.group(1), m.group(2)
+    if m := ADDRESS.search(text.strip()):
+        slots["address"] = {"address1": m.group(1).strip(), "city": m.group(2).strip(), "zip": m.group(3).upper(),
+                            "country": (m.group(4) or "United Kingdom").strip()}
+    low = text.lower()
+    for seg in SEGMENTS:
+        if seg in low.replace("’", "'") and not (seg == "at risk" and "at risk in" in low):
+            slots["segment"] = seg
+    if m := re.search(r"at risk (?:in|among|within) (?:the )?([a-z' ]+?)(?: segment| tier)?[?.!]*$", low):
+        seg = m.group(1).strip()
+        slots["segment"] = next((s for s in SEGMENTS if s in seg), seg)
+    for band in BANDS:
+        if re.search(rf"\b{band}[- ]risk\b", low):
+            slots["band"] = band
+    slots["reason"] = "ordered by mistake" if re.search(r"mistake|by accident|wrong", low) else "no longer needed"
+    return slots

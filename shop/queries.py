@@ -1,0 +1,210 @@
+"""The reads and writes the agent's tools use. All SQL for tools lives here; every write is audited.
+
+Writes follow the τ-bench retail conventions: only pending orders can be cancelled or modified; only delivered
+orders can have items returned or exchanged, within the return window counted from delivery by the shop clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from agent.config import Policy
+from agent.errors import NotFoundError, RetainError
+from shop.clock import shop_today
+from shop.db import scalar, transaction
+
+if TYPE_CHECKING:
+    import duckdb
+
+CANCEL_REASONS = ("no longer needed", "ordered by mistake")
+_EMAIL = re.compile(r"([^@\s]{1,2})[^@\s]*@")
+
+
+def redact(text: str) -> str:
+    """Mask emails and long digit runs (phones, cards) for logs and the audit trail."""
+    text = _EMAIL.sub(lambda m: m.group(1) + "***@", text)
+    return re.sub(r"\d{7,}", lambda m: m.group(0)[:2] + "*" * (len(m.group(0)) - 4) + m.group(0)[-2:], text)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params or [])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def audit(con: duckdb.DuckDBPyConnection, role: str, actor_id: str | None, action: str, target: str | None,
+          details: dict[str, Any], ok: bool) -> None:
+    con.execute("INSERT INTO audit_log (actor_role, actor_id, action, target, details, ok) VALUES (?, ?, ?, ?, ?, ?)",
+                [role, actor_id, action, target, redact(json.dumps(details, default=str)), ok])
+
+
+# --- customers ---------------------------------------------------------------------------------------------
+
+def get_customer(con: duckdb.DuckDBPyConnection, customer_id: str) -> dict[str, Any]:
+    rows = _rows(con, "SELECT customer_id, first_name, last_name, email, phone, country, preferred_language, "
+                      "marketing_consent, unsubscribed FROM customers WHERE customer_id = ?", [customer_id])
+    if not rows:
+        raise NotFoundError(f"no customer with id {customer_id!r}")
+    c = rows[0]
+    c["default_address"] = next(iter(_rows(con, "SELECT address1, address2, city, state, zip, country FROM "
+                                                "addresses WHERE customer_id = ? AND is_default", [customer_id])),
+                                None)
+    c["payment_methods"] = _rows(con, "SELECT payment_method_id, kind, brand, last_four, balance FROM "
+                                      "payment_methods WHERE customer_id = ?", [customer_id])
+    return c
+
+
+def find_customer_by_email(con: duckdb.DuckDBPyConnection, email: str) -> str | None:
+    return scalar(con, "SELECT customer_id FROM customers WHERE lower(email) = lower(?)", [email.strip()])
+
+
+def find_customer_by_name_zip(con: duckdb.DuckDBPyConnection, first: str, last: str, zip_code: str) -> str | None:
+    rows = con.execute(
+        "SELECT c.customer_id FROM customers c JOIN addresses a USING (customer_id) WHERE lower(c.first_name) = "
+        "lower(?) AND lower(c.last_name) = lower(?) AND replace(lower(a.zip), ' ', '') = replace(lower(?), ' ', '')",
+        [first, last, zip_code]).fetchall()
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def search_customers(con: duckdb.DuckDBPyConnection, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    like = f"%{text.strip().lower()}%"
+    return _rows(con, "SELECT customer_id, first_name, last_name, email, country FROM customers WHERE "
+                      "customer_id = ? OR lower(email) LIKE ? OR lower(first_name || ' ' || last_name) LIKE ? "
+                      "ORDER BY customer_id LIMIT ?", [text.strip(), like, like, limit])
+
+
+# --- orders ------------------------------------------------------------------------------------------------
+
+def list_orders(con: duckdb.DuckDBPyConnection, customer_id: str, limit: int = 10) -> list[dict[str, Any]]:
+    return _rows(con, """
+        SELECT o.order_id, o.status, o.kind, CAST(o.created_at AS DATE) AS date,
+               round(sum(i.quantity * i.unit_price), 2) AS total, count(*) AS lines
+        FROM orders o JOIN order_items i USING (order_id)
+        WHERE o.customer_id = ? GROUP BY o.order_id, o.status, o.kind, o.created_at
+        ORDER BY o.created_at DESC LIMIT ?""", [customer_id, limit])
+
+
+def get_order(con: duckdb.DuckDBPyConnection, order_id: str) -> dict[str, Any]:
+    rows = _rows(con, "SELECT order_id, customer_id, status, kind, created_at, updated_at, ship_address, "
+                      "payment_method_id, tracking_ids, source FROM orders WHERE order_id = ?", [order_id])
+    if not rows:
+        raise NotFoundError(f"no order {order_id!r}")
+    order = rows[0]
+    order["items"] = _rows(con, """
+        SELECT i.line_no, i.item_id, i.product_id, coalesce(p.name, i.description) AS name, p.category,
+               v.options, i.quantity, i.unit_price, i.status
+        FROM order_items i LEFT JOIN products p USING (product_id) LEFT JOIN product_variants v USING (item_id)
+        WHERE i.order_id = ? ORDER BY i.line_no""", [order_id])
+    order["total"] = round(sum(i["quantity"] * i["unit_price"] for i in order["items"]), 2)
+    for key in ("ship_address", "tracking_ids"):
+        order[key] = json.loads(order[key]) if order[key] else None
+    for it in order["items"]:
+        it["options"] = json.loads(it["options"]) if it["options"] else {}
+    return order
+
+
+def order_owner(con: duckdb.DuckDBPyConnection, order_id: str) -> str | None:
+    return scalar(con, "SELECT customer_id FROM orders WHERE order_id = ?", [order_id])
+
+
+def variants_of(con: duckdb.DuckDBPyConnection, product_id: str) -> list[dict[str, Any]]:
+    rows = _rows(con, "SELECT item_id, options, price, available FROM product_variants WHERE product_id = ? "
+                      "ORDER BY item_id", [product_id])
+    for r in rows:
+        r["options"] = json.loads(r["options"]) if r["options"] else {}
+    return rows
+
+
+def find_products(con: duckdb.DuckDBPyConnection, text: str, limit: int = 5) -> list[dict[str, Any]]:
+    words = [w for w in re.findall(r"[a-z0-9-]+", text.lower()) if len(w) > 2]
+    if not words:
+        return []
+    score = " + ".join("CASE WHEN lower(name) LIKE ? THEN 1 ELSE 0 END" for _ in words)
+    params: list[Any] = [f"%{w}%" for w in words]
+    return _rows(con, f"SELECT product_id, name, category, ({score}) AS hits FROM products WHERE ({score}) > 0 "
+                      "ORDER BY hits DESC, length(name) LIMIT ?", params + params + [limit])
+
+
+# --- writes ------------------------------------------------------------------------------------------------
+
+def _require_status(order: dict[str, Any], allowed: tuple[str, ...], action: str) -> None:
+    if order["status"] not in allowed:
+        raise RetainError(f"order {order['order_id']} is {order['status']}; only {' or '.join(allowed)} orders can "
+                          f"be {action}")
+
+
+def check_cancel(con: duckdb.DuckDBPyConnection, policy: Policy, order_id: str, reason: str) -> dict[str, Any]:
+    order = get_order(con, order_id)
+    _require_status(order, policy.cancellable_statuses, "cancelled")
+    if reason not in CANCEL_REASONS:
+        raise RetainError(f"a cancellation reason must be one of: {', '.join(CANCEL_REASONS)}")
+    return order
+
+
+def cancel_pending_order(con: duckdb.DuckDBPyConnection, policy: Policy, order_id: str, reason: str) -> dict[str, Any]:
+    order = check_cancel(con, policy, order_id, reason)
+    with transaction(con):
+        con.execute("UPDATE orders SET status = 'cancelled', updated_at = ? WHERE order_id = ?",
+                    [dt.datetime.combine(shop_today(con), dt.time(12)), order_id])
+        seq = scalar(con, "SELECT coalesce(max(seq), 0) + 1 FROM payments WHERE order_id = ?", [order_id])
+        con.execute("INSERT INTO payments VALUES (?, ?, 'refund', ?, ?, ?)",
+                    [order_id, seq, order["total"], order["payment_method_id"], dt.datetime.now()])
+    return {"order_id": order_id, "status": "cancelled", "refund": order["total"], "reason": reason}
+
+
+def check_return(con: duckdb.DuckDBPyConnection, policy: Policy, order_id: str, item_ids: list[str]
+                 ) -> dict[str, Any]:
+    order = get_order(con, order_id)
+    _require_status(order, policy.returnable_statuses, "returned or exchanged")
+    delivered = (order["updated_at"] or order["created_at"]).date()
+    days = (shop_today(con) - delivered).days
+    if days > policy.return_window_days:
+        raise RetainError(f"order {order_id} was delivered {days} days ago; returns and exchanges are accepted "
+                          f"within {policy.return_window_days} days of delivery")
+    items = {it["item_id"]: it for it in order["items"]}
+    unknown = [i for i in item_ids if i not in items]
+    if unknown or not item_ids:
+        raise RetainError(f"order {order_id} has no item(s) {', '.join(unknown) or '(none given)'}")
+    blocked = [items[i]["name"] for i in item_ids if items[i]["category"] in policy.non_returnable_categories]
+    if blocked:
+        raise RetainError(f"{', '.join(blocked)} cannot be returned (category excluded by the returns policy)")
+    return order
+
+
+def return_delivered_items(con: duckdb.DuckDBPyConnection, policy: Policy, order_id: str, item_ids: list[str]
+                           ) -> dict[str, Any]:
+    order = check_return(con, policy, order_id, item_ids)
+    refund = round(sum(it["unit_price"] * it["quantity"] for it in order["items"] if it["item_id"] in item_ids), 2)
+    with transaction(con):
+        con.execute("UPDATE orders SET status = 'return requested' WHERE order_id = ?", [order_id])
+        con.execute(f"UPDATE order_items SET status = 'return requested' WHERE order_id = ? AND item_id IN "
+                    f"({', '.join('?' * len(item_ids))})", [order_id, *item_ids])
+    return {"order_id": order_id, "status": "return requested", "items": item_ids, "refund": refund}
+
+
+def modify_pending_order_address(con: duckdb.DuckDBPyConnection, policy: Policy, order_id: str,
+                                 address: dict[str, str]) -> dict[str, Any]:
+    order = get_order(con, order_id)
+    _require_status(order, policy.modifiable_statuses, "modified")
+    with transaction(con):
+        con.execute("UPDATE orders SET ship_address = ? WHERE order_id = ?", [json.dumps(address), order_id])
+    return {"order_id": order_id, "ship_address": address}
+
+
+def create_ticket(con: duckdb.DuckDBPyConnection, customer_id: str | None, category: str, subject: str, body: str,
+                  order_id: str | None = None) -> str:
+    n = scalar(con, "SELECT count(*) FROM tickets") + 1
+    ticket_id = f"T{8000000 + n}"
+    con.execute("INSERT INTO tickets (ticket_id, customer_id, order_id, created_at, category, subject, body, "
+                "status) VALUES (?, ?, ?, ?, ?, ?, ?, 'open')",
+                [ticket_id, customer_id, order_id, dt.datetime.combine(shop_today(con), dt.datetime.now().time()),
+                 category, subject, body])
+    return ticket_id
+
+
+def refund_status(con: duckdb.DuckDBPyConnection, order_id: str) -> list[dict[str, Any]]:
+    return _rows(con, "SELECT seq, transaction_type, amount, payment_method_id FROM payments WHERE order_id = ? "
+                      "ORDER BY seq", [order_id])
