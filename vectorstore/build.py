@@ -1,0 +1,51 @@
+"""Build the shop's knowledge base: help centre (from settings.policy) + product pages, ingested into Chroma."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from agent.config import Settings
+from vectorstore.chroma import DEFAULT_COLLECTION, client, open_collection
+from vectorstore.embeddings import load_embedder
+from vectorstore.helpcentre import render_articles, store_product_pages, tau_product_pages, write_pages
+from vectorstore.ingest import ingest_paths
+
+
+def render_corpus(settings: Settings, out_dir: Path, products: str = "store") -> list[Path]:
+    """Write help centre articles to out_dir/helpcentre and product pages to out_dir/products.
+
+    products: "store" (the store's catalogue when settings.db_path exists), "tau" (the catalogue shipped in
+    the repo, used by the eval) or "none".
+    """
+    roots = [out_dir / "helpcentre"]
+    write_pages(render_articles(settings.policy), roots[0])
+    pages: dict[str, str] = {}
+    sym = settings.policy.currency_symbol
+    if products == "tau":
+        pages = tau_product_pages(sym)
+    elif products == "store" and settings.db_path.exists():
+        from shop.db import connect
+
+        con = connect(settings.db_path)
+        try:
+            pages = store_product_pages(con, sym)
+        finally:
+            con.close()
+    if pages:
+        roots.append(out_dir / "products")
+        write_pages(pages, roots[1])
+    return roots
+
+
+def build_knowledge_base(settings: Settings, progress: Any = None) -> dict[str, Any]:
+    """Render the help centre and product pages under the data dir and ingest them (incrementally)."""
+    t0 = time.perf_counter()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    roots = render_corpus(settings, settings.data_dir / "knowledge", "store")
+    col = open_collection(client(settings), DEFAULT_COLLECTION, settings.embedding)
+    summary = ingest_paths(col, roots, load_embedder(settings.embedding), settings.max_doc_bytes, progress)
+    summary["seconds"] = round(time.perf_counter() - t0, 2)
+    summary["collection"] = DEFAULT_COLLECTION
+    return summary

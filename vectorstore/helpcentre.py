@@ -1,0 +1,116 @@
+"""The demo shop's help centre (Jinja templates rendered with settings.policy) and product pages.
+
+Numbers that tools enforce (return window, cancellation statuses, discount caps...) live once in
+`agent.config.Policy` and are rendered into the articles, so docs and tools never disagree.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+from agent.config import Policy
+
+TEMPLATES = Path(__file__).parent / "helpcentre"
+TAU_PRODUCTS = Path(__file__).resolve().parent.parent / "shop" / "demo_data" / "tau_products.json.gz"
+
+
+def _money(symbol: str) -> Any:
+    def fmt(x: float) -> str:
+        return f"{symbol}{x:,.2f}" if x != int(x) else f"{symbol}{int(x):,}"
+    return fmt
+
+
+def render_articles(policy: Policy) -> dict[str, str]:
+    """{article id: markdown} for every template, rendered with the policy (StrictUndefined)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True, autoescape=False)
+    env.filters["money"] = _money(policy.currency_symbol)
+    out = {}
+    for t in sorted(TEMPLATES.glob("*.md.j2")):
+        slug = t.name.removesuffix(".md.j2")
+        body = env.get_template(t.name).render(p=policy)
+        out[slug] = f"---\ndoc_id: help/{slug}\ndoc_type: article\nurl: /help/{slug}\n---\n{body}"
+    return out
+
+
+def _join(values: list[str]) -> str:
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+
+
+def product_page(pid: str, name: str, category: str, variants: list[dict[str, Any]], symbol: str) -> str:
+    """A markdown product page: overview, options, prices and availability of every variant."""
+    opts: dict[str, list[str]] = {}
+    for v in variants:
+        for k, val in (v.get("options") or {}).items():
+            if str(val) not in opts.setdefault(k, []):
+                opts[k].append(str(val))
+    prices = [float(v["price"]) for v in variants if v.get("price") is not None]
+    price = (f"{symbol}{min(prices):.2f} to {symbol}{max(prices):.2f}" if prices and min(prices) != max(prices)
+             else f"{symbol}{prices[0]:.2f}" if prices else "see the shop")
+    lines = [f"# {name}", "", "## Overview",
+             f"The {name} is sold in our {category} range. It comes in {len(variants)} variants "
+             f"priced {price}."]
+    if opts:
+        lines += ["", "## Options"]
+        lines += [f"Available {k}: {_join(vals)}." for k, vals in opts.items()]
+    avail = [v for v in variants if v.get("available", True)]
+    lines += ["", "## Variants, prices and stock"]
+    for v in variants:
+        desc = ", ".join(f"{k} {val}" for k, val in (v.get("options") or {}).items()) or "standard"
+        stock = "in stock" if v.get("available", True) else "out of stock"
+        p = f"{symbol}{float(v['price']):.2f}" if v.get("price") is not None else ""
+        lines.append(f"{name} ({desc}): {p}, {stock}.")
+    lines.append(f"{len(avail)} of {len(variants)} variants are in stock.")
+    meta = f"---\ndoc_id: product/{pid}\ndoc_type: product\nproduct_id: {pid}\nurl: /products/{pid}\n---\n"
+    return meta + "\n".join(lines) + "\n"
+
+
+def tau_product_pages(symbol: str = "£", path: Path = TAU_PRODUCTS) -> dict[str, str]:
+    """Product pages for the fixed catalogue shipped in the repo (read directly: the eval needs no store)."""
+    from shop.importers.tau import CATEGORY
+
+    cat_of = {n: c for c, names in CATEGORY.items() for n in names}
+    data = json.loads(gzip.decompress(path.read_bytes()))
+    return {pid: product_page(pid, p["name"], cat_of.get(p["name"], "general"), list(p["variants"].values()), symbol)
+            for pid, p in data.items()}
+
+
+def store_product_pages(con: Any, symbol: str = "£", limit: int = 2000) -> dict[str, str]:
+    """Product pages from the store's catalogue (products + product_variants)."""
+    rows = con.execute(
+        "SELECT p.product_id, p.name, coalesce(p.category, 'general'), v.options, v.price, v.available "
+        "FROM products p JOIN product_variants v USING (product_id) "
+        "WHERE p.product_id IN (SELECT product_id FROM products ORDER BY product_id LIMIT ?) "
+        "ORDER BY p.product_id, v.item_id", [limit]).fetchall()
+    by: dict[str, tuple[str, str, list[dict[str, Any]]]] = {}
+    for pid, name, cat, options, price, available in rows:
+        if isinstance(options, str):
+            try:
+                options = json.loads(options)
+            except ValueError:
+                options = {}
+        entry = by.setdefault(str(pid), (str(name or pid), str(cat), []))
+        entry[2].append({"options": options or {}, "price": price,
+                         "available": True if available is None else bool(available)})
+    return {pid: product_page(pid, n, c, vs, symbol) for pid, (n, c, vs) in by.items()}
+
+
+def write_pages(pages: dict[str, str], out_dir: Path) -> list[Path]:
+    """Write {slug: markdown} as out_dir/slug.md (only files whose text changed); remove stale .md files."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for slug, text in pages.items():
+        p = out_dir / f"{slug}.md"
+        if not p.exists() or p.read_text(encoding="utf-8") != text:
+            p.write_text(text, encoding="utf-8")
+        paths.append(p)
+    keep = {p.name for p in paths}
+    for old in out_dir.glob("*.md"):
+        if old.name not in keep:
+            old.unlink()
+    return paths
