@@ -1,35 +1,115 @@
-"""The web app. For now a small page with store statistics; the UI issue replaces it."""
+"""The web app: one FastAPI server with several Gradio Blocks mounted on it.
+
+    /           shopper support page (public; the principal is the demo customer picked in the session)
+    /widget     the same support chat, compact, for embedding in a shop page (see README)
+    /staff      staff console + analytics + knowledge admin (login)
+    /marketing  campaign workbench + analytics (login)
+    /tools      public, principal-free shopper tools (help-centre search); with --mcp also an MCP server
+
+Start-up stays light: the Blocks are built from the store only; models load on first use.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from agent.config import Settings
+from ui.auth import Logins, resolve_logins
+from ui.context import AppContext, available, not_available
+
+CSS = ".chip {min-width: 0 !important; flex-grow: 0 !important}"
 
 
-def build(settings: Settings) -> Any:
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+def build_staff(ctx: AppContext) -> Any:
     import gradio as gr
 
-    from shop.db import connect, table_counts
+    from ui.analytics import build_analytics_tab
+    from ui.knowledge_admin import build_knowledge_tab
+    from ui.staff import build_staff_tab
 
-    def stats() -> list[list[Any]]:
-        if not settings.db_path.exists():
-            return [["(no store yet: run `retain demo`)", 0]]
-        con = connect(settings.db_path, read_only=True)
-        try:
-            return [[k, v] for k, v in table_counts(con).items()]
-        finally:
-            con.close()
+    with gr.Blocks(title="retain staff console") as page:
+        gr.Markdown("# Staff console")
+        with gr.Tab("Customers"):
+            build_staff_tab(ctx)
+        with gr.Tab("Analytics"):
+            build_analytics_tab(ctx)
+        with gr.Tab("Knowledge"):
+            build_knowledge_tab(ctx)
+    return page
 
-    with gr.Blocks(title="retain") as demo:
-        gr.Markdown("# retain\nStore statistics of the shop in `%s`." % settings.data_dir)
-        table = gr.Dataframe(headers=["table", "rows"], value=stats)
-        gr.Button("Refresh").click(stats, outputs=table)
-    return demo
+
+def build_marketing(ctx: AppContext) -> Any:
+    import gradio as gr
+
+    from ui.analytics import build_analytics_tab
+    from ui.campaigns import build_campaigns_tab
+
+    with gr.Blocks(title="retain campaigns") as page:
+        gr.Markdown("# Campaign workbench")
+        with gr.Tab("Win-back campaign"):
+            build_campaigns_tab(ctx)
+        with gr.Tab("Analytics"):
+            build_analytics_tab(ctx)
+    return page
+
+
+def build_tools(ctx: AppContext) -> Any:
+    """Principal-free tools, as API endpoints (and MCP tools with --mcp)."""
+    import gradio as gr
+
+    with gr.Blocks(title="retain tools") as page:
+        gr.Markdown("Tools API of the retain shop (help-centre search).")
+
+        def search_help_centre(query: str, k: int = 3) -> list[dict[str, Any]]:
+            """Search the shop's help centre and product pages; returns passages with title, section and score.
+
+            Args:
+                query: the question, in the shopper's words
+                k: how many passages to return (1-10)
+            """
+            if not available("vectorstore.retriever"):
+                return [{"error": not_available("Knowledge search", "vectorstore.retriever")}]
+            from ui.knowledge_admin import search
+
+            return [{"score": s, "title": t, "section": sec, "source": src, "text": txt}
+                    for s, t, sec, src, txt in search(ctx, query, max(1, min(10, int(k))))]
+
+        gr.api(search_help_centre, api_name="search_help_centre")
+    return page
+
+
+def build(settings: Settings, logins: Logins | None = None, mcp: bool = False) -> Any:
+    """The FastAPI app with every page mounted (logins default to settings.ui_users)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import gradio as gr
+    from fastapi import FastAPI
+
+    from ui.shopper import build_shopper
+
+    logins = logins or resolve_logins(settings.ui_users)
+    ctx = AppContext(settings)
+    app = FastAPI(title="retain")
+    auth = list(logins.users.items())
+    msg = "Staff login (see RETAIN_UI_USERS, or the password printed at start)."
+    gr.mount_gradio_app(app, build_staff(ctx), "/staff", auth=auth, auth_message=msg, css=CSS)
+    gr.mount_gradio_app(app, build_marketing(ctx), "/marketing", auth=auth, auth_message=msg, css=CSS)
+    gr.mount_gradio_app(app, build_tools(ctx), "/tools", mcp_server=mcp)
+    gr.mount_gradio_app(app, build_shopper(ctx, widget=True), "/widget", css=CSS)
+    gr.mount_gradio_app(app, build_shopper(ctx), "/", css=CSS)
+    app.state.retain_ctx = ctx
+    return app
 
 
 def launch(settings: Settings, host: str, port: int, mcp: bool = False) -> None:
-    app = build(settings)
-    app.queue().launch(server_name=host, server_port=port, share=False, mcp_server=mcp)
+    import uvicorn
+
+    logins = resolve_logins(settings.ui_users)
+    if logins.generated:
+        print(f"staff/marketing login: user 'staff', password '{logins.generated}' (generated for this run; "
+              "set RETAIN_UI_USERS='user:password,...' to configure)", file=sys.stderr, flush=True)
+    app = build(settings, logins, mcp=mcp)
+    print(f"retain app on http://{host}:{port}/ (staff: /staff, marketing: /marketing, widget: /widget"
+          + (f", MCP: http://{host}:{port}/tools/gradio_api/mcp/" if mcp else "") + ")", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
