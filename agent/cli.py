@@ -37,9 +37,12 @@ def main(
 
 def _register() -> None:
     # Importing a command module registers its commands on `app` or on the groups above.
-    from agent.commands import store  # noqa: F401
-    from agent.commands import campaign  # noqa: F401
-    from agent.commands import demo  # noqa: F401
+    from agent.commands import (
+        campaign,  # noqa: F401
+        chat,  # noqa: F401
+        demo,  # noqa: F401
+        store,  # noqa: F401
+    )
 
 
 _register()

@@ -5,7 +5,6 @@ No other module reads the environment: they take a Settings (or the values they 
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -75,19 +74,19 @@ class Settings(BaseSettings):
     demo_customers: int = 1200
     policy: Policy = Field(default_factory=Policy)
 
-    @cached_property
+    @property
     def db_path(self) -> Path:
         return self.data_dir / "shop.duckdb"
 
-    @cached_property
+    @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 
-    @cached_property
+    @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
 
-    @cached_property
+    @property
     def threads_path(self) -> Path:
         return self.data_dir / "threads.sqlite"
 

@@ -70,6 +70,12 @@ def call(session: Session, name: str, args: dict[str, Any]) -> dict[str, Any]:
             result = {"kind": "error", "message": str(e)}
         except ValueError as e:  # pydantic validation
             result = {"kind": "error", "message": f"bad arguments for {name}: {e}"}
+        except Exception as e:  # a failing backend must not end the conversation
+            import logging
+
+            logging.getLogger("retain.tools").exception("tool %s failed", name)
+            result = {"kind": "error", "message": "Sorry, I can't reach that information right now "
+                                                  f"({type(e).__name__}). A colleague can help: just ask for a human."}
     audit(session.con, role, session.principal.actor_id, f"tool:{name}", None,
           {"args": args, "result_kind": result.get("kind")}, result.get("kind") not in ("refusal", "error"))
     return result

@@ -22,7 +22,7 @@ class ProductArg(BaseModel):
 
 
 def retriever(session: Session) -> Any:
-    key = str(session.settings.data_dir)
+    key = session.settings.chroma_url or str(session.settings.chroma_path.resolve())
     if key not in _RETRIEVERS:
         from vectorstore.retriever import HybridRetriever
 

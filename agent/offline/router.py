@@ -25,6 +25,9 @@ RULES: dict[str, list[tuple[str, str]]] = {
     "shopper": [
         ("handoff", r"\b(human|real person|agent|representative|someone real|speak to (someone|a person)|"
                     r"talk to (someone|a person)|escalate|complain(t)? to a manager)\b"),
+        ("policy", r"^(can|could|how|what|when|do|does|is|are)\b(?!.*(#?\bw\d{7}\b|\b\d{6}\b)).*\b(exchange|returns?|"
+                   r"refunds?|policy|rules|invoices?|receipts?|vat)\b(?!.*\b(my|this|that) order\b)"),
+        ("policy", r"\b(invoices?|receipts?|vat)\b"),
         ("cancel_order", r"\bcancel+\b(?!.*\b(policy|rules|can i|how)\b)"),
         ("change_address", r"\b(change|update|correct|fix)\b.*\baddress\b"),
         ("refund_status", r"\b(refund)\b.*\b(status|where|when|yet|received|arrive[ds]?)\b|\bwhere('s| is) my refund"),
@@ -32,16 +35,17 @@ RULES: dict[str, list[tuple[str, str]]] = {
                          r"(?!.*\b(policy|rules)\b)"),
         ("recommend", r"\b(recommend|suggest(ion)?s?|what else|would i like|gift ideas?|similar)\b"),
         ("product_options", r"\b(come in|comes in|available in|in stock|sizes?|colou?rs?|variants?|options)\b"),
-        ("order_details", r"#?\bw\d{7}\b|\border\b.*\b\d{6}\b"),
+        ("order_details", r"#?\bw\d{7}\b|\border\b.*\b\d{6}\b|\b(that|this|the same) order\b"),
         ("list_orders", r"\b(my orders?|order status|where('s| is) my (order|parcel|package)|track(ing)?|"
                         r"orders? i (placed|made)|recent orders?|purchase history)\b"),
         ("profile", r"\b(my (profile|details|account details|default address|payment methods?)|"
-                    r"what address do you have)\b"),
+                    r"what address do you have|payment methods? (are |is )?on (my account|file))\b"),
     ],
     "staff": [
         ("retention_summary", r"\b(retention|summar(y|ise|ize)|churn|risk (of|for)|picture)\b.*\b(customer|client|\d{5}|"
                               r"[a-z]+_[a-z]+_\d{4})\b|\bcustomer\b.*\b(retention|summary|churn)"),
         ("at_risk", r"\b(at[- ]risk|slipping|likely to (churn|leave)|who is at risk|high[- ]risk)\b"),
+        ("retention_summary", r"\b(retention|churn) (summary|picture|profile)\b"),
         ("customer_orders", r"\borders?\b.*\b(customer|client)\b|\b(customer|client)\b.*\borders?\b"),
         ("search_customers", r"\b(find|search|look up|lookup)\b.*\b(customer|client|email)\b"),
         ("audience", r"\b(how many|segment sizes?|counts?)\b"),

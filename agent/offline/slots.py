@@ -10,7 +10,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 CUSTOMER = re.compile(r"\b(?:customer|client|id)\s*(?:id\s*)?#?\s*(\d{5})\b|\b([a-z]+_[a-z]+_\d{4})\b", re.I)
 ZIP = re.compile(r"\b(?:zip|postcode|post code|postal code)(?:\s+code)?\s*(?:is|:)?\s*([A-Z0-9]{2,4}\s?[0-9][A-Z]{2}|\d{5})",
                  re.I)
-NAME = re.compile(r"\b(?:my name is|i am|i'm|this is|name:)\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)")
+NAME = re.compile(r"\b(?i:my name is|i am|i'm|this is|name:)\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)")
 ADDRESS = re.compile(r"\bto\s+(\d+[\w .'-]+?),\s*([A-Za-z .'-]+?)[, ]+([A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5})"
                      r"(?:,\s*([A-Za-z .]+))?\s*[.!]?$", re.I)
 SEGMENTS = ("champions", "loyal", "potential loyalists", "at risk", "can't lose", "hibernating", "lost", "new")

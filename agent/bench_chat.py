@@ -1,0 +1,49 @@
+"""`retain bench chat`: offline turn latency after warm-up, cold start, peak RSS."""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent.config import Settings
+
+POLICY = ["How long does delivery to Germany take?", "Can I return opened headphones?",
+          "What payment methods do you accept?", "How do I reset my password?"]
+STATUS = ["where is my order?", "show me #W9000002", "what's the status of my order #W9000002?"]
+
+
+def run(settings: Settings, turns: int = 40) -> dict[str, Any]:
+    from agent.errors import RetainError
+    from agent.runner import Assistant
+    from agent.session import Principal
+    from shop.demo_personas import DEMO_PERSONAS
+
+    if not settings.db_path.exists():
+        raise RetainError(f"{settings.db_path}: no demo store; run `retain demo` first")
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        shutil.copytree(settings.data_dir, data, symlinks=True)
+        s = settings.model_copy(update={"data_dir": data, "model": "offline"})
+        t0 = time.perf_counter()
+        bot = Assistant(s, Principal("shopper", DEMO_PERSONAS["returnable"].customer_id), thread_id="bench")
+        bot.ask(POLICY[0])
+        cold = time.perf_counter() - t0
+        lat: dict[str, list[float]] = {"policy": [], "order_status": []}
+        for i in range(turns):
+            kind, texts = ("policy", POLICY) if i % 2 == 0 else ("order_status", STATUS)
+            t = time.perf_counter()
+            bot.ask(texts[i // 2 % len(texts)])
+            lat[kind].append((time.perf_counter() - t) * 1000)
+    out: dict[str, Any] = {"turns": turns, "cold_start_s": round(cold, 2),
+                           "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    for k, v in lat.items():
+        out[f"{k}_p50_ms"] = round(float(np.percentile(v, 50)), 1)
+        out[f"{k}_p95_ms"] = round(float(np.percentile(v, 95)), 1)
+    out["target_p95_ms"] = 300
+    return out

@@ -1,0 +1,137 @@
+"""Conversation commands: chat, route, eval chat, eval intents, bench chat."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from agent.cli import app
+from agent.commands.common import bench_app, console, eval_app, friendly, print_json, progress, settings
+
+
+@app.command()
+@friendly
+def chat(
+    role: str = typer.Option("shopper", "--role", help="shopper | staff | marketer"),
+    customer: str = typer.Option(None, "--customer", help="shopper's customer id (unset: sign in within the chat)"),
+    model: str = typer.Option(None, "--model", help="offline | openai:<m> | openai-compatible:<url>/<m> | local:<path>"),
+    thread: str = typer.Option("cli", "--thread", help="conversation thread id (kept across restarts)"),
+) -> None:
+    """Chat with the agent in the terminal (empty line or Ctrl-D quits)."""
+    from agent.runner import Assistant
+    from agent.session import ROLES, Principal
+
+    if role not in ROLES:
+        raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}", param_hint="--role")
+    s = settings()
+    if model:
+        s = s.model_copy(update={"model": model})
+    bot = Assistant(s, Principal(role, customer, staff_id="cli" if role != "shopper" else None),  # type: ignore[arg-type]
+                    thread_id=thread)
+    c = console()
+    while True:
+        try:
+            text = input("you> ").strip()
+        except EOFError:
+            break
+        if not text:
+            break
+        r = bot.ask(text)
+        for call in r.tool_calls:
+            c.print(f"[dim]  · {call['name']} {json.dumps(call['args'])}[/]", highlight=False)
+        c.print(f"[bold]retain>[/] {r.text}", highlight=False)
+
+
+@app.command()
+@friendly
+def route(text: str = typer.Argument(...), role: str = typer.Option("shopper", "--role")) -> None:
+    """Print the offline engine's intent and slots for TEXT."""
+    from agent.offline.router import route as route_text
+
+    r = route_text(text, role)
+    print_json({"intent": r.intent, "slots": r.slots, "confidence": r.confidence, "via": r.via})
+
+
+@eval_app.command("chat")
+@friendly
+def eval_chat(
+    model: str = typer.Option("offline", "--model"),
+    cases: Path = typer.Option(None, "--cases", help="a conversation file or folder (default: the shipped suite)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Run the conversation suite; pass rates by role and category."""
+    from agent.evaluate_chat import run_suite
+
+    s = settings()
+    if not s.db_path.exists():
+        import tempfile
+
+        from agent.pipeline import build_demo_all
+
+        s = s.model_copy(update={"data_dir": Path(tempfile.mkdtemp(prefix="retain-eval-")) / "data"})
+        with progress() as bar:
+            build_demo_all(s, progress=bar)
+    with progress() as bar:
+        report = run_suite(s, model, cases, progress=bar)
+    if as_json:
+        print_json(report)
+        return
+    c = console()
+    c.print(f"{report['cases']} conversations, pass rate {report['pass_rate']:.1%} ({model})")
+    for k, v in {**report["by_role"], **report["by_category"]}.items():
+        c.print(f"  {k:20s} {v:.1%}")
+    for f in report["failures"]:
+        c.print(f"[red]FAIL[/] {f['id']}: {'; '.join(f['problems'])}", highlight=False)
+
+
+@eval_app.command("intents")
+@friendly
+def eval_intents(
+    path: Path = typer.Argument(..., help="CSV with columns text,intent"),
+    mapping: Path = typer.Option(None, "--map", help="JSON {their_label: our_intent}"),
+    role: str = typer.Option("shopper", "--role"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Routing accuracy on a labelled CSV, through a label mapping."""
+    import csv
+
+    from agent.errors import RetainError
+    from agent.offline.router import route as route_text
+
+    if not path.exists():
+        raise RetainError(f"{path}: no such file")
+    label_map = json.loads(mapping.read_text()) if mapping else {}
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    if not rows or not {"text", "intent"} <= set(rows[0]):
+        raise RetainError(f"{path}: needs columns 'text' and 'intent'")
+    hits, per = 0, {}
+    for r in rows:
+        want = label_map.get(r["intent"], r["intent"])
+        got = route_text(r["text"], role).intent
+        ok = got == want
+        hits += ok
+        per.setdefault(want, [0, 0])
+        per[want][0] += ok
+        per[want][1] += 1
+    out = {"file": str(path), "n": len(rows), "accuracy": round(hits / len(rows), 4),
+           "by_intent": {k: round(a / n, 4) for k, (a, n) in sorted(per.items())}}
+    if as_json:
+        print_json(out)
+    else:
+        console().print(out)
+
+
+@bench_app.command("chat")
+@friendly
+def bench_chat(turns: int = typer.Option(40, "--turns"), as_json: bool = typer.Option(False, "--json")) -> None:
+    """Offline turn latency (p50/p95 after warm-up), cold start and peak RSS."""
+    from agent.bench_chat import run
+
+    out = run(settings(), turns)
+    if as_json:
+        print_json(out)
+    else:
+        for k, v in out.items():
+            console().print(f"{k}: {v}")
