@@ -26,10 +26,10 @@ METHODS = ("bm25", "dense", "hybrid")
 class Floor:
     """Relevance-floor thresholds (see the module docstring)."""
 
-    dense_min: float = 0.40
-    bm25_min: float = 3.0
+    dense_min: float = 0.38
+    bm25_min: float = 3.3
     coverage_min: float = 0.5
-    hybrid_dense_min: float = 0.45
+    hybrid_dense_min: float = 0.40
     hybrid_dense_low: float = 0.30
 
 
