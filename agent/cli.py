@@ -41,6 +41,7 @@ def _register() -> None:
         campaign,  # noqa: F401
         chat,  # noqa: F401
         demo,  # noqa: F401
+        knowledge,  # noqa: F401
         store,  # noqa: F401
     )
 

@@ -1,0 +1,89 @@
+"""`retain bench retrieval`: ingest throughput and query latency at 1k and 20k chunks (synthetic scale corpus)."""
+
+from __future__ import annotations
+
+import random
+import re
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent.config import Settings
+from vectorstore.documents import Document
+
+
+def scale_documents(n: int, policy: Any, seed: int = 0, start: int = 0) -> list[Document]:
+    """n one-chunk documents made by recombining help-centre sentences (realistic words, distinct texts)."""
+    from vectorstore.helpcentre import render_articles
+
+    sents: list[str] = []
+    heads: list[str] = []
+    for text in render_articles(policy).values():
+        for line in text.splitlines():
+            if line.startswith("## "):
+                heads.append(line[3:])
+            elif line and not line.startswith(("#", "---")) and ":" not in line[:12]:
+                sents += [s for s in re.split(r"(?<=[.!?])\s+", line) if len(s) > 20]
+    rng = random.Random(seed)
+    docs = []
+    for i in range(start, start + n):
+        body = " ".join(rng.sample(sents, 4))
+        docs.append(Document(f"scale/{i}", f"Note {i}", f"# Note {i}\n\n## {rng.choice(heads)}\n{body} Ref {i}.",
+                             "bench", "bench"))
+    return docs
+
+
+def _pct(xs: list[float]) -> dict[str, float]:
+    a = np.asarray(xs) * 1000
+    return {"p50_ms": round(float(np.percentile(a, 50)), 2), "p95_ms": round(float(np.percentile(a, 95)), 2)}
+
+
+def run_bench(settings: Settings, sizes: tuple[int, ...] = (1000, 20000), queries: int = 100, k: int = 5,
+              progress: Any = None) -> dict[str, Any]:
+    """Grow one collection to each size; time ingest and bm25/dense/hybrid/bare-Chroma queries at each."""
+    from vectorstore.chroma import client, open_collection
+    from vectorstore.embeddings import load_embedder
+    from vectorstore.evaluate import DEFAULT_QUESTIONS, load_questions
+    from vectorstore.ingest import ingest_documents
+    from vectorstore.retriever import HybridRetriever
+
+    emb = load_embedder(settings.embedding)
+    emb.embed(["warm up"])
+    qs = [q["question"] for q in load_questions(DEFAULT_QUESTIONS)]
+    qs = (qs * (queries // len(qs) + 1))[:queries]
+    out: dict[str, Any] = {"embedder": settings.embedding, "k": k, "queries": queries, "sizes": {}}
+    with tempfile.TemporaryDirectory(prefix="retain-bench-") as tmp:
+        col = open_collection(client(settings, path=Path(tmp)), "bench", settings.embedding)
+        have = 0
+        for size in sorted(sizes):
+            docs = scale_documents(size - have, settings.policy, start=have)
+            t0 = time.perf_counter()
+            summ = ingest_documents(col, docs, emb, progress=progress)
+            ingest_s = time.perf_counter() - t0
+            have = size
+            t0 = time.perf_counter()
+            r = HybridRetriever(col, emb)
+            open_s = time.perf_counter() - t0
+            row: dict[str, Any] = {"chunks": col.count(), "ingested": summ["chunks_added"],
+                                   "ingest_s": round(ingest_s, 2),
+                                   "ingest_chunks_per_s": round(summ["chunks_added"] / ingest_s, 1),
+                                   "retriever_open_s": round(open_s, 2)}
+            times: dict[str, list[float]] = {"bare_chroma": [], "bm25": [], "dense": [], "hybrid": []}
+            for q in qs[:5]:
+                r.search(q, k)  # warm-up
+            for q in qs:
+                t = time.perf_counter()
+                col.query(query_embeddings=emb.embed([q]), n_results=k)
+                times["bare_chroma"].append(time.perf_counter() - t)
+                for m in ("bm25", "dense", "hybrid"):
+                    t = time.perf_counter()
+                    r.search(q, k, method=m)
+                    times[m].append(time.perf_counter() - t)
+            row["query"] = {m: _pct(v) for m, v in times.items()}
+            row["hybrid_to_bare_chroma_p50"] = round(float(np.median(times["hybrid"]) /
+                                                           np.median(times["bare_chroma"])), 2)
+            out["sizes"][str(size)] = row
+    return out
