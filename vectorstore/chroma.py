@@ -7,6 +7,7 @@ ConfigError. A registered embedding function lets a collection reopen offline in
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any
 from urllib.parse import urlparse
 
@@ -78,6 +79,9 @@ def open_collection(cl: Any, name: str, spec: str, create: bool = True) -> Any:
     """The collection `name`, checked to be built by embedder `spec` (created empty when missing and create)."""
     from vectorstore.embeddings import load_embedder
 
+    if not re.fullmatch(r"[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]", name):
+        raise ConfigError(f"collection name {name!r} must be 3-512 characters of letters, digits, . _ - "
+                          "(starting and ending with a letter or digit)")
     ef_cls = _register_ef()
     emb_name = load_embedder(spec).name
     names = {getattr(c, "name", c) for c in cl.list_collections()}
