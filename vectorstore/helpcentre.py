@@ -80,12 +80,14 @@ def tau_product_pages(symbol: str = "£", path: Path = TAU_PRODUCTS) -> dict[str
             for pid, p in data.items()}
 
 
-def store_product_pages(con: Any, symbol: str = "£", limit: int = 2000) -> dict[str, str]:
-    """Product pages from the store's catalogue (products + product_variants)."""
+def store_product_pages(con: Any, symbol: str = "£", limit: int = 400) -> dict[str, str]:
+    """Product pages from the store's catalogue (products + product_variants): products with options
+    (the tau catalogue) first, then others by id, at most `limit` products (keeps the demo build quick)."""
     rows = con.execute(
         "SELECT p.product_id, p.name, coalesce(p.category, 'general'), v.options, v.price, v.available "
         "FROM products p JOIN product_variants v USING (product_id) "
-        "WHERE p.product_id IN (SELECT product_id FROM products ORDER BY product_id LIMIT ?) "
+        "WHERE p.product_id IN (SELECT product_id FROM products "
+        "ORDER BY CASE WHEN source = 'tau_retail' THEN 0 ELSE 1 END, product_id LIMIT ?) "
         "ORDER BY p.product_id, v.item_id", [limit]).fetchall()
     by: dict[str, tuple[str, str, list[dict[str, Any]]]] = {}
     for pid, name, cat, options, price, available in rows:
