@@ -105,19 +105,21 @@ def build_campaigns_tab(ctx: AppContext, user: str = "marketer") -> None:
         return (res["campaign_id"], f"Campaign **{res['campaign_id']}**: {res['audience']} customers · arms "
                 f"{res['arms']} · offers {res['offers']}", plots.funnel(res["funnel"]))
 
-    def do_draft(cid: str, progress: Any = gr.Progress()) -> tuple[str, list[list[Any]]]:
+    def do_draft(cid: str, progress: Any = gr.Progress()) -> tuple[str, list[list[Any]], str]:
         if not cid:
-            return "Build an audience first.", []
+            return "Build an audience first.", [], ""
         progress(0, desc="writing drafts")
         cur = ctx.cursor()
         try:
             res = service.draft(cur, ctx.settings, cid)
         except Exception as e:
-            return f"**Could not draft:** {e}", []
+            return f"**Could not draft:** {e}", [], ""
         finally:
             cur.close()
+        rows = draft_rows(ctx, cid)
         return (f"{res['drafts']} drafts: {res['valid']} valid, {res['flagged']} flagged "
-                f"({res['regenerated']} regenerated); flags {res['flag_reasons'] or 'none'}", draft_rows(ctx, cid))
+                f"({res['regenerated']} regenerated); flags {res['flag_reasons'] or 'none'}", rows,
+                rows[0][0] if rows else "")
 
     def do_preview(cid: str, customer: str, channel: str) -> str:
         if not cid or not customer.strip():
@@ -171,7 +173,7 @@ def build_campaigns_tab(ctx: AppContext, user: str = "marketer") -> None:
 
     inputs = [name, bands, min_days, limit, channels, tone_a, tone_b, offer_a, offer_b, holdout]
     plan_btn.click(do_plan, inputs, [camp, plan_out, funnel_plot], api_visibility="private")
-    draft_btn.click(do_draft, camp, [draft_out, drafts], api_visibility="private")
+    draft_btn.click(do_draft, camp, [draft_out, drafts, pv_cust], api_visibility="private")
 
     def select(data: Any, evt: Any) -> tuple[str, str]:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index

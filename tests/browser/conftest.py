@@ -1,0 +1,101 @@
+"""Browser-test fixtures: the app served in-process over a private copy of the demo shop, and headless chromium."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ARGS = ["--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+USER, PASSWORD = "tester", "browser-test-pw"
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`retain`'s app on a free loopback port, over a writable copy of the session demo."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (apt-get install -y chromium)")
+    import uvicorn
+
+    from agent.config import Settings
+    from ui.app import build
+    from ui.auth import Logins
+
+    data = tmp_path_factory.mktemp("ui") / "data"
+    shutil.copytree(demo_settings.data_dir, data)
+    settings = Settings(data_dir=data)
+    _ensure_scores(settings)
+    app = build(settings, Logins({USER: PASSWORD}))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started and time.time() < deadline:
+        time.sleep(0.1)
+    assert server.started, "the app did not start within 30 s"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+def _ensure_scores(settings: Any) -> None:
+    """Until the churn model's scores are in the demo (H4), score the copy by the campaign tests' recency rule
+    (model_version 'rule') so the staff card and the campaign journey can run on the demo's real customers."""
+    from shop.clock import shop_today
+    from shop.db import connect
+    from tests.integration.test_campaign_e2e import RULE_SCORES_SQL
+
+    con = connect(settings.db_path)
+    try:
+        if con.execute("SELECT count(*) FROM churn_scores").fetchone()[0] == 0:
+            today = shop_today(con)
+            con.execute(RULE_SCORES_SQL, [today, today])
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
+    pg = ctx.new_page()
+    pg.set_default_timeout(30000)
+    yield pg
+    ctx.close()
+
+
+def login(page: Any, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_label("username").fill(USER)
+    page.get_by_label("password").fill(PASSWORD)
+    page.get_by_role("button", name="Login").click()
