@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -52,7 +53,8 @@ def search(
 
     r = HybridRetriever.from_settings(settings(), collection)
     hits = r.search(query, k=k, filters={"doc_type": doc_type} if doc_type else None)
-    rows = [{"score": round(h.score, 4), "doc_id": h.doc_id, **h.citation, "text": h.text} for h in hits]
+    rows: list[dict[str, Any]] = [{"score": round(h.score, 4), "doc_id": h.doc_id, **h.citation, "text": h.text}
+                                  for h in hits]
     if as_json:
         print_json({"query": query, "hits": rows})
         return

@@ -75,3 +75,18 @@ def test_metric_arithmetic() -> None:
     assert multi["recall@1"] == 0.5 and multi["recall@5"] == 0.5 and multi["mrr@10"] == 1.0
     assert score_one([], ["a"]) == {"recall@1": 0, "recall@5": 0, "mrr@10": 0, "ndcg@10": 0}
     assert score_one(["a"], ["a"])["ndcg@10"] == pytest.approx(1.0)
+
+
+def test_store_product_pages(store) -> None:
+    from vectorstore.helpcentre import store_product_pages
+
+    store.execute("INSERT INTO products VALUES ('P1', 'Hiking Boots', 'Outdoor', NULL, 'tau_retail'), "
+                  "('85123A', 'WHITE HANGING HEART T-LIGHT HOLDER', 'Home Decor', NULL, 'online_retail')")
+    store.execute("""INSERT INTO product_variants VALUES ('V1', 'P1', '{"size": "10", "waterproof": "yes"}', 120.5, true),
+                     ('V2', 'P1', '{"size": "11", "waterproof": "no"}', 99.0, false),
+                     ('V3', '85123A', NULL, 2.55, true)""")
+    pages = store_product_pages(store, "£", limit=1)
+    assert list(pages) == ["P1"]  # products with options come first
+    page = pages["P1"]
+    assert "Available size: 10 and 11." in page and "out of stock" in page and "£99.00 to £120.50" in page
+    assert "85123A" in store_product_pages(store, "£")
