@@ -106,17 +106,10 @@ def _chat_model(spec: str | None, s: Any) -> Any:
     """None for the offline templates; otherwise the agent's chat model for `spec`."""
     if not spec or spec == "offline":
         return None
-    import inspect
 
-    from agent.errors import ConfigError
+    from agent.llm import load_chat_model
 
-    try:
-        from agent.llm import load_chat_model  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        raise ConfigError(f"--model {spec}: no chat model loader (agent.llm.load_chat_model) is installed; "
-                          "use --model offline") from None
-    params = inspect.signature(load_chat_model).parameters
-    return load_chat_model(spec, settings=s) if "settings" in params else load_chat_model(spec)
+    return load_chat_model(spec, s)
 
 
 @campaign_app.command()

@@ -106,7 +106,8 @@ def eval_intents(
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     if not rows or not {"text", "intent"} <= set(rows[0]):
         raise RetainError(f"{path}: needs columns 'text' and 'intent'")
-    hits, per = 0, {}
+    hits = 0
+    per: dict[str, list[int]] = {}
     for r in rows:
         want = label_map.get(r["intent"], r["intent"])
         got = route_text(r["text"], role).intent

@@ -37,7 +37,8 @@ class OfflineChatModel(BaseChatModel):
 
     def respond(self, messages: list[BaseMessage]) -> AIMessage:
         system = "\n".join(_text(m) for m in messages if isinstance(m, SystemMessage))
-        role = (re.search(r"ROLE:\s*(\w+)", system) or [None, "shopper"])[1]
+        found = re.search(r"ROLE:\s*(\w+)", system)
+        role = found.group(1) if found else "shopper"
         last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
         if last_human < 0:
             return AIMessage(content="How can I help?")
