@@ -132,3 +132,20 @@ def test_embedder_mismatch_and_missing_collection(settings: Settings) -> None:
         open_collection(cl, "x", "hash")
     with pytest.raises(NotFoundError):
         open_collection(cl, "nope", "hash", create=False)
+
+
+def test_build_knowledge_base_includes_store_catalogue(tmp_path: Path) -> None:
+    from shop.db import connect
+    from vectorstore.build import build_knowledge_base
+
+    s = Settings(data_dir=tmp_path / "data", embedding="hash")
+    s.data_dir.mkdir(parents=True)
+    con = connect(s.db_path)
+    con.execute("INSERT INTO products VALUES ('P9', 'Fleece Jacket', 'Clothing', NULL, 'tau_retail')")
+    con.execute("""INSERT INTO product_variants VALUES ('V9', 'P9', '{"size": "XL", "color": "navy"}', 60, true)""")
+    con.close()
+    out = build_knowledge_base(s)
+    assert out["added"] >= 31 and not out["skipped"]
+    r = HybridRetriever.from_settings(s)
+    hits = r.search("Fleece Jacket size XL navy", k=3, filters={"product_id": "P9"})
+    assert hits and hits[0].citation["url"] == "/products/P9"
