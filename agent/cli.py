@@ -44,6 +44,7 @@ def _register() -> None:
         knowledge,  # noqa: F401
         store,  # noqa: F401
     )
+    from agent.commands import ui_bench  # noqa: F401
 
 
 _register()
