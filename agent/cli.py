@@ -43,8 +43,8 @@ def _register() -> None:
         demo,  # noqa: F401
         knowledge,  # noqa: F401
         store,  # noqa: F401
+        ui_bench,  # noqa: F401
     )
-    from agent.commands import ui_bench  # noqa: F401
 
 
 _register()
