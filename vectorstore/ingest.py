@@ -107,13 +107,20 @@ def ingest_documents(col: Any, docs: list[Document], embedder: Any, progress: An
                 stale += sorted(existing.get(doc_id, set()))
     task = progress.add_task("embedding chunks", total=len(to_add)) if progress is not None and to_add else None
     # add every new chunk first (old versions stay until all new ones are in) ...
-    for i in range(0, len(to_add), batch_size):
-        part = to_add[i:i + batch_size]
-        vecs = embedder.embed([c.text for c in part])
-        col.add(ids=[c.chunk_id for c in part], documents=[c.text for c in part],
-                metadatas=[c.metadata for c in part], embeddings=vecs)
-        if task is not None:
-            progress.update(task, advance=len(part))
+    done: list[str] = []
+    try:
+        for i in range(0, len(to_add), batch_size):
+            part = to_add[i:i + batch_size]
+            vecs = embedder.embed([c.text for c in part])
+            col.add(ids=[c.chunk_id for c in part], documents=[c.text for c in part],
+                    metadatas=[c.metadata for c in part], embeddings=vecs)
+            done += [c.chunk_id for c in part]
+            if task is not None:
+                progress.update(task, advance=len(part))
+    except BaseException:
+        if done:  # roll back: the collection keeps exactly the previous versions
+            col.delete(ids=done)
+        raise
     # ... then remove the superseded and deleted ones.
     for i in range(0, len(stale), 5000):
         col.delete(ids=stale[i:i + 5000])

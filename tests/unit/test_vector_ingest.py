@@ -149,3 +149,26 @@ def test_build_knowledge_base_includes_store_catalogue(tmp_path: Path) -> None:
     r = HybridRetriever.from_settings(s)
     hits = r.search("Fleece Jacket size XL navy", k=3, filters={"product_id": "P9"})
     assert hits and hits[0].citation["url"] == "/products/P9"
+
+
+def test_failed_ingest_leaves_previous_versions(tmp_path: Path, col) -> None:
+    from vectorstore.ingest import ingest_documents
+
+    docs = [Document(f"d{i}", f"Doc {i}", f"# Doc {i}\n\n## S\nVersion one of document {i}.", "x") for i in range(4)]
+    ingest_documents(col, docs, load_embedder("hash"))
+    before = sorted(col.get()["ids"])
+
+    class Flaky:
+        calls = 0
+
+        def embed(self, texts: list[str]):
+            Flaky.calls += 1
+            if Flaky.calls == 2:
+                raise RuntimeError("embedder died")
+            return load_embedder("hash").embed(texts)
+
+    v2 = [Document(d.doc_id, d.title, d.text.replace("one", "two"), "x") for d in docs]
+    with pytest.raises(RuntimeError):
+        ingest_documents(col, v2, Flaky(), batch_size=2)
+    assert sorted(col.get()["ids"]) == before
+    assert all("Version one" in t for t in col.get(include=["documents"])["documents"])
