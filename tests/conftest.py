@@ -14,15 +14,7 @@ for _k, _v in {
 }.items():
     os.environ.setdefault(_k, _v)
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
-ONLINE_RETAIL = SHARED_DATA / "online_retail" / "online_retail.csv.gz"
-REVIEWS = SHARED_DATA / "reviews" / "womens_clothing_ecommerce_reviews.csv.gz"
-TAU = SHARED_DATA / "tau_retail"
-
-needs_shared_data = pytest.mark.skipif(
-    not ONLINE_RETAIL.exists(), reason="../shared/data is not beside this checkout (the full real data sets)"
-)
+from shared_data import ONLINE_RETAIL, REVIEWS, ROOT, SHARED_DATA, TAU, needs_shared_data  # noqa: E402,F401
 
 _LOOPBACK = ("127.", "::1", "localhost")
 

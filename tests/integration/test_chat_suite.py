@@ -25,8 +25,9 @@ def test_offline_pass_rate(offline_report) -> None:  # type: ignore[no-untyped-d
 
 
 def test_suite_through_openai_tool_calling(demo_settings, offline_report) -> None:  # type: ignore[no-untyped-def]
+    from fakes.openai_server import FakeOpenAI
+
     from agent.evaluate_chat import run_suite
-    from tests.fakes.openai_server import FakeOpenAI
 
     fake = FakeOpenAI()
     try:

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import ONLINE_RETAIL, needs_shared_data
+from shared_data import ONLINE_RETAIL, needs_shared_data
 
 pytestmark = [needs_shared_data, pytest.mark.shared_data, pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -110,7 +110,7 @@ def test_quirks_land_where_the_interfaces_say(imported) -> None:
 def test_tau_retail_shared_folder_and_tau2_db_agree(tmp_path) -> None:
     """SOURCE.md: 500 users, 1,000 orders (pending 423, delivered 373, processed 102, cancelled 102), 50 products,
     591 variants; v1's folder and tau2's db.json hold the same records, so the second import adds nothing."""
-    from conftest import TAU
+    from shared_data import TAU
 
     from shop.db import connect
     from shop.importers import run_import

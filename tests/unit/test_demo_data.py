@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from conftest import ONLINE_RETAIL, REVIEWS, needs_shared_data
+from shared_data import ONLINE_RETAIL, REVIEWS, needs_shared_data
 
 from shop.demo_personas import DEMO_PERSONAS
 from shop.demo_subset import (
