@@ -19,7 +19,7 @@ from agent.config import Settings
 from ui.auth import Logins, resolve_logins
 from ui.context import AppContext, available, not_available
 
-CSS = ".chip {min-width: 0 !important; flex-grow: 0 !important}"
+CSS = ".chip {flex: 0 0 auto !important; min-width: fit-content !important; white-space: nowrap}"
 
 
 def build_staff(ctx: AppContext) -> Any:

@@ -39,7 +39,7 @@ def step_messages(reply: Any) -> list[dict[str, Any]]:
     msgs: list[dict[str, Any]] = []
     for call in reply.tool_calls:
         msgs.append({"role": "assistant", "content": "```json\n" + json.dumps(call.get("args", {}), default=str)
-                     + "\n```", "metadata": {"title": f"🔧 used tool: {call['name']}", "status": "done"}})
+                     + "\n```", "metadata": {"title": f"used tool: {call['name']}", "status": "done"}})
     if reply.citations:
         lines = []
         for i, c in enumerate(reply.citations, 1):
@@ -49,7 +49,7 @@ def step_messages(reply: Any) -> list[dict[str, Any]]:
             score = f" — score {c['score']:.3f}" if isinstance(c.get("score"), int | float) else ""
             lines.append(f"[{i}] **{title}**{section}{link}{score}")
         msgs.append({"role": "assistant", "content": "\n\n".join(lines),
-                     "metadata": {"title": f"📚 sources ({len(reply.citations)})", "status": "done"}})
+                     "metadata": {"title": f"sources ({len(reply.citations)})", "status": "done"}})
     return msgs
 
 
