@@ -52,3 +52,20 @@ def test_nearest_neighbour_fallback() -> None:
     nn = NearestExamples(load_embedder("hash"))
     assert route("call off my purchase please", "shopper", nn=nn, threshold=0.3).intent == "cancel_order"
     assert route("zzzz qqqq", "shopper", nn=nn, threshold=0.99).intent == "policy"
+
+
+def test_eval_intents_through_a_label_map() -> None:
+    import json
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    root = Path(__file__).resolve().parents[1] / "eval"
+    out = CliRunner().invoke(app, ["eval", "intents", str(root / "intents_en.csv"), "--map",
+                                   str(root / "intents_map.json"), "--json"])
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.stdout)
+    assert report["n"] >= 50 and set(report["by_intent"]) >= {"policy", "cancel_order", "handoff"}
+    assert report["accuracy"] >= 0.9  # a regression guard on the shipped labelled file
