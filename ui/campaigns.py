@@ -108,10 +108,20 @@ def build_campaigns_tab(ctx: AppContext, user: str = "marketer") -> None:
     def do_draft(cid: str, progress: Any = gr.Progress()) -> tuple[str, list[list[Any]], str]:
         if not cid:
             return "Build an audience first.", [], ""
-        progress(0, desc="writing drafts")
+        from retention.campaigns import store as st
+        from retention.campaigns.models import CONTROL
+
         cur = ctx.cursor()
+        total = max(1, sum(1 for r in st.assignments(cur, cid) if r["arm"] != CONTROL))
+        done = [0]
+
+        def tick(n: int) -> None:
+            done[0] += n
+            progress((done[0], total), desc="writing drafts", unit="customers")
+
+        progress((0, total), desc="writing drafts", unit="customers")
         try:
-            res = service.draft(cur, ctx.settings, cid)
+            res = service.draft(cur, ctx.settings, cid, tick=tick)
         except Exception as e:
             return f"**Could not draft:** {e}", [], ""
         finally:
