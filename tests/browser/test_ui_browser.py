@@ -87,6 +87,10 @@ def test_staff_login_and_retention_card(app_url: str, page: Any) -> None:
         expect(page.locator("#gauge .js-plotly-plot")).to_be_visible()
         expect(page.locator("#drivers .js-plotly-plot")).to_be_visible()
     _shot(page, "staff_retention_card")
+    page.get_by_role("tab", name="Analytics").click()
+    page.locator("#load-analytics").click()
+    expect(page.locator("#cohorts .js-plotly-plot")).to_be_visible()
+    _shot(page, "staff_analytics")
 
 
 def test_marketer_builds_audience_previews_approves_exports(app_url: str, page: Any) -> None:
