@@ -67,8 +67,9 @@ def bars(labels: list[str], values: list[float], title: str, secondary: list[flo
          secondary_name: str = "") -> Any:
     go = _go()
     fig = go.Figure(go.Bar(x=labels, y=values, name=title))
-    if secondary is not None:
-        fig.add_trace(go.Bar(x=labels, y=secondary, name=secondary_name))
+    if secondary is not None:   # on its own right-hand axis, so counts and money both stay readable
+        fig.add_trace(go.Scatter(x=labels, y=secondary, name=secondary_name, mode="markers+lines", yaxis="y2"))
+        fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "title": secondary_name})
     return _layout(fig, title)
 
 
