@@ -45,12 +45,12 @@ def run_bench(settings: Settings, sizes: tuple[int, ...] = (1000, 20000), querie
               progress: Any = None) -> dict[str, Any]:
     """Grow one collection to each size; time ingest and bm25/dense/hybrid/bare-Chroma queries at each."""
     from vectorstore.chroma import client, open_collection
-    from vectorstore.embeddings import load_embedder
+    from vectorstore.embeddings import embedder_for
     from vectorstore.evaluate import DEFAULT_QUESTIONS, load_questions
     from vectorstore.ingest import ingest_documents
     from vectorstore.retriever import HybridRetriever
 
-    emb = load_embedder(settings.embedding)
+    emb = embedder_for(settings)
     emb.embed(["warm up"])
     qs = [q["question"] for q in load_questions(DEFAULT_QUESTIONS)]
     qs = (qs * (queries // len(qs) + 1))[:queries]

@@ -8,7 +8,7 @@ from typing import Any
 
 from agent.config import Settings
 from vectorstore.chroma import DEFAULT_COLLECTION, client, open_collection
-from vectorstore.embeddings import load_embedder
+from vectorstore.embeddings import embedder_for
 from vectorstore.helpcentre import render_articles, store_product_pages, tau_product_pages, write_pages
 from vectorstore.ingest import ingest_paths
 
@@ -45,7 +45,7 @@ def build_knowledge_base(settings: Settings, progress: Any = None) -> dict[str, 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     roots = render_corpus(settings, settings.data_dir / "knowledge", "store")
     col = open_collection(client(settings), DEFAULT_COLLECTION, settings.embedding)
-    summary = ingest_paths(col, roots, load_embedder(settings.embedding), settings.max_doc_bytes, progress)
+    summary = ingest_paths(col, roots, embedder_for(settings), settings.max_doc_bytes, progress)
     summary["seconds"] = round(time.perf_counter() - t0, 2)
     summary["collection"] = DEFAULT_COLLECTION
     return summary

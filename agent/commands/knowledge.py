@@ -20,13 +20,13 @@ def ingest(
 ) -> None:
     """Ingest documents incrementally (unchanged skipped, changed replaced, deleted removed)."""
     from vectorstore.chroma import client, open_collection
-    from vectorstore.embeddings import load_embedder
+    from vectorstore.embeddings import embedder_for
     from vectorstore.ingest import ingest_paths
 
     s = settings()
     col = open_collection(client(s), collection, s.embedding)
     with progress() as bar:
-        summary = ingest_paths(col, paths, load_embedder(s.embedding), s.max_doc_bytes, bar)
+        summary = ingest_paths(col, paths, embedder_for(s), s.max_doc_bytes, bar)
     summary["collection"] = collection
     if as_json:
         print_json(summary)
