@@ -1,0 +1,82 @@
+"""Retention commands: train churn, score, eval churn."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from agent.cli import app
+from agent.commands.common import console, eval_app, friendly, print_json, progress, settings, train_app
+
+
+@train_app.command("churn")
+@friendly
+def train_churn(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Train the churn model on the store and write the scores table (as of the shop's today)."""
+    from retention.pipeline import train_and_score
+
+    out = train_and_score(settings())
+    print_json(out) if as_json else console().print(out)
+
+
+@app.command()
+@friendly
+def score(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Score every customer (train, calibrate, explain, segment) and refresh the scores table."""
+    train_churn(as_json)
+
+
+@eval_app.command("churn")
+@friendly
+def eval_churn(
+    data: Path = typer.Option(None, "--data", help="an importable file: Online Retail, or a generic transaction log"),
+    mapping: Path = typer.Option(None, "--mapping", help="column mapping for a generic log"),
+    cutoff: str = typer.Option("2011-09-09", "--cutoff", help="test cutoff (YYYY-MM-DD)"),
+    horizon: int = typer.Option(90, "--horizon", help="H: churned = no purchase in H days after the cutoff"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Temporal-holdout evaluation of LightGBM beside logreg, MLP, recency and BG/NBD, for both populations."""
+    from agent.errors import RetainError
+    from retention.evaluate import evaluate
+    from shop.db import connect
+    from shop.importers import run_import
+
+    try:
+        test_cutoff = dt.date.fromisoformat(cutoff)
+    except ValueError:
+        raise RetainError(f"--cutoff {cutoff!r} is not a date (YYYY-MM-DD)") from None
+    if data is not None:
+        con = connect(None)
+        import gzip
+
+        if not data.exists():
+            raise RetainError(f"{data}: no such file")
+        with data.open("rb") as f:
+            gz = f.read(2) == b"\x1f\x8b"
+        with (gzip.open(data, "rt", errors="replace") if gz else data.open(encoding="utf-8", errors="replace")) as f:
+            first = f.readline()
+        source = "online-retail" if ("InvoiceNo" in first or "Invoice" in first) and not mapping else "generic"
+        with progress() as bar:
+            run_import(con, source, data, mapping=mapping, progress=bar)
+        name = str(data)
+    else:
+        con = connect(settings().db_path, read_only=True)
+        name = str(settings().db_path)
+    report = evaluate(con, test_cutoff, horizon)
+    report = {"dataset": name, **report}
+    if as_json:
+        print_json(report)
+        return
+    from rich.table import Table
+
+    for pop, v in report["populations"].items():
+        t = Table(title=f"{pop} population at {report['cutoff']}, H={horizon}: n={v['n']}, churn rate "
+                        f"{v['churn_rate']:.1%}")
+        cols = ["roc_auc", "pr_auc", "brier", "ece", "lift@10", "capture@10"]
+        for c in ["model", *cols]:
+            t.add_column(c)
+        for m, x in v["models"].items():
+            t.add_row(m, *[f"{x[c]:.3f}" for c in cols])
+        console().print(t)
