@@ -42,6 +42,7 @@ def _register() -> None:
         chat,  # noqa: F401
         demo,  # noqa: F401
         knowledge,  # noqa: F401
+        recommender,  # noqa: F401
         retention,  # noqa: F401
         store,  # noqa: F401
         ui_bench,  # noqa: F401

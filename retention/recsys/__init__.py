@@ -1,0 +1,1 @@
+"""Recommender models over an implicit-feedback matrix (customers × products) and their offline evaluation."""
