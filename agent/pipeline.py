@@ -22,15 +22,9 @@ STEPS: list[tuple[str, str]] = [
 ]
 
 
-def _resolve(target: str) -> Callable[..., dict[str, Any]] | None:
+def _resolve(target: str) -> Callable[..., dict[str, Any]]:
     module, _, func = target.partition(":")
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as e:
-        if e.name == module:  # a step whose package has not landed yet
-            return None
-        raise
-    fn: Callable[..., dict[str, Any]] = getattr(mod, func)
+    fn: Callable[..., dict[str, Any]] = getattr(importlib.import_module(module), func)
     return fn
 
 
@@ -41,9 +35,6 @@ def build_demo_all(settings: Settings, progress: Any = None, log: Callable[[str]
     report: dict[str, Any] = {}
     for name, target in STEPS:
         fn = _resolve(target)
-        if fn is None:
-            report[name] = {"skipped": f"{target} is not available"}
-            continue
         t0 = time.perf_counter()
         result = fn(settings, progress=progress)
         report[name] = {"seconds": round(time.perf_counter() - t0, 2), **(result or {})}
