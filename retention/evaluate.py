@@ -61,7 +61,12 @@ def evaluate(con: Any, test_cutoff: dt.date, horizon: int = 90, source: str | No
                                         matrix(te), te["churned"].to_numpy())
         models: dict[str, Any] = {}
         booster = train_lightgbm(Xtr, ytr, Xva, yva, seed)
-        cal, cal_info = Calibrator.choose(booster.predict(Xva), yva)
+        # calibration must survive a shift in time: fit on the last training cutoff (with a model that has not
+        # seen it), judge on the validation cutoff
+        last = tr["cutoff"].dt.date == sched["train"][-1]
+        early = train_lightgbm(Xtr[~last.to_numpy()], ytr[~last.to_numpy()], Xva, yva, seed, grid=False)
+        cal, cal_info = Calibrator.choose_temporal(early.predict(Xtr[last.to_numpy()]), ytr[last.to_numpy()],
+                                                   booster.predict(Xva), yva)
         models["lightgbm"] = {**report(yte, cal.apply(booster.predict(Xte))), "calibration": cal_info["chosen"],
                               "rounds": booster.best_iteration}
         st, lr = train_logreg(Xtr, ytr)
