@@ -118,8 +118,13 @@ def variants_of(con: duckdb.DuckDBPyConnection, product_id: str) -> list[dict[st
     return rows
 
 
+_STOP = {"the", "does", "come", "comes", "which", "what", "colour", "colours", "color", "colors", "available",
+         "size", "sizes", "have", "you", "your", "any", "there", "stock", "options", "variants", "with", "for", "and",
+         "can", "get", "buy", "this", "that", "is", "are", "in"}
+
+
 def find_products(con: duckdb.DuckDBPyConnection, text: str, limit: int = 5) -> list[dict[str, Any]]:
-    words = [w for w in re.findall(r"[a-z0-9-]+", text.lower()) if len(w) > 2]
+    words = [w for w in re.findall(r"[a-z0-9-]+", text.lower()) if len(w) > 2 and w not in _STOP]
     if not words:
         return []
     score = " + ".join("CASE WHEN lower(name) LIKE ? THEN 1 ELSE 0 END" for _ in words)
