@@ -12,20 +12,10 @@ from ui.context import AppContext, not_available
 
 
 def cohort_matrix(ctx: AppContext, months: int = 12) -> tuple[list[list[float | None]], list[str], list[str]]:
-    """Share of each first-purchase month's customers who ordered again k months later (real orders only)."""
-    rows = ctx.rows("""
-        WITH o AS (SELECT customer_id, date_trunc('month', created_at) m FROM orders
-                   WHERE customer_id IS NOT NULL AND kind IS DISTINCT FROM 'cancellation'),
-             f AS (SELECT customer_id, min(m) c FROM o GROUP BY 1),
-             a AS (SELECT DISTINCT f.c, o.customer_id, datediff('month', f.c, o.m) k FROM o JOIN f USING (customer_id))
-        SELECT strftime(c, '%Y-%m') cohort, k, count(*) n FROM a WHERE k <= ? GROUP BY 1, 2 ORDER BY 1, 2""", [months])
-    cohorts = sorted({r["cohort"] for r in rows})[-months:]
-    size = {r["cohort"]: r["n"] for r in rows if r["k"] == 0}
-    z: list[list[float | None]] = [[None] * (months + 1) for _ in cohorts]
-    for r in rows:
-        if r["cohort"] in cohorts and size.get(r["cohort"]):
-            z[cohorts.index(r["cohort"])][r["k"]] = r["n"] / size[r["cohort"]]
-    return z, [f"+{k}m" for k in range(months + 1)], cohorts
+    """Share of each first-purchase month's customers who ordered again k months later (retention.cohorts)."""
+    from retention.cohorts import cohort_table, heatmap
+
+    return heatmap(cohort_table(ctx.cursor(), months), months)
 
 
 def model_card(path: Path) -> dict[str, Any] | None:
@@ -55,7 +45,7 @@ def refresh(ctx: AppContext) -> tuple[Any, ...]:
     else:
         metrics = card.get("metrics", card)
         card_md = "#### Churn model\n```json\n" + json.dumps(metrics, indent=1, default=str)[:3000] + "\n```"
-        calib = card.get("calibration") or (metrics.get("calibration") if isinstance(metrics, dict) else None)
+        calib = card.get("calibration_plot") or card.get("calibration")
         cal = None
         if isinstance(calib, dict) and "predicted" in calib and "observed" in calib:
             cal = plots.line(calib["predicted"], {"observed": calib["observed"]}, "calibration", diagonal=True)

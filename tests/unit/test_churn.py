@@ -104,3 +104,16 @@ def test_demo_scores_and_summary(demo_settings) -> None:  # type: ignore[no-unty
     card = json.loads((demo_settings.models_dir / "churn" / "model_card.json").read_text())
     assert card["features"] == FEATURES and card["calibration"]["chosen"] in ("none", "platt", "isotonic")
     assert (demo_settings.models_dir / "churn" / "model.txt").read_text().startswith("tree")
+
+
+def test_cohorts_start_at_one_and_count_returners(store, tmp_path) -> None:
+    from retention.cohorts import cohort_table, heatmap
+
+    rows = [("a", "2011-01-05", 1), ("a", "2011-02-10", 1), ("b", "2011-01-20", 1), ("c", "2011-02-03", 1),
+            ("a", "2011-03-01", 1), ("c", "2011-03-09", 1)]
+    run_import(store, "generic", _log(tmp_path, rows))
+    t = {(r["cohort"], r["t"]): r["retention"] for r in cohort_table(store, 3)}
+    assert t[("2011-01", 0)] == 1.0 and t[("2011-01", 1)] == 0.5 and t[("2011-01", 2)] == 0.5
+    assert t[("2011-02", 0)] == 1.0 and t[("2011-02", 1)] == 1.0
+    z, x, y = heatmap(cohort_table(store, 3), 3)
+    assert y == ["2011-01", "2011-02"] and x[0] == "+0m" and z[1][2] is None
