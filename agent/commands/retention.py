@@ -80,3 +80,23 @@ def eval_churn(
         for m, x in v["models"].items():
             t.add_row(m, *[f"{x[c]:.3f}" for c in cols])
         console().print(t)
+
+
+@eval_app.command("sentiment")
+@friendly
+def eval_sentiment(
+    data: Path = typer.Option(Path("../shared/data/reviews/womens_clothing_ecommerce_reviews.csv.gz"), "--data",
+                              help="reviews CSV with Title, Review Text, Rating"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Held-back macro-F1 of the sentiment model beside a lexicon and a majority baseline."""
+    from agent.errors import RetainError
+    from retention.sentiment import evaluate_reviews
+
+    if not data.exists():
+        fallback = Path(__file__).resolve().parents[2] / "shop" / "demo_data" / "reviews_subset.csv.gz"
+        if not fallback.exists():
+            raise RetainError(f"{data}: no such file")
+        data = fallback
+    out = evaluate_reviews(data)
+    print_json(out) if as_json else console().print(out)

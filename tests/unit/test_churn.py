@@ -117,3 +117,18 @@ def test_cohorts_start_at_one_and_count_returners(store, tmp_path) -> None:
     assert t[("2011-02", 0)] == 1.0 and t[("2011-02", 1)] == 1.0
     z, x, y = heatmap(cohort_table(store, 3), 3)
     assert y == ["2011-01", "2011-02"] and x[0] == "+0m" and z[1][2] is None
+
+
+def test_sentiment_beats_the_lexicon_and_round_trips_as_json(tmp_path) -> None:
+    from pathlib import Path
+
+    from retention.sentiment import SentimentModel, evaluate_reviews
+
+    subset = Path(__file__).resolve().parents[2] / "shop" / "demo_data" / "reviews_subset.csv.gz"
+    r = evaluate_reviews(subset)
+    assert r["models"]["tfidf_logreg"]["macro_f1"] > r["models"]["lexicon"]["macro_f1"] > r["models"]["majority"]["macro_f1"]
+    texts = ["I love it, perfect fit and so soft", "Terrible quality, it broke and I returned it", "It is ok I guess"]
+    m = SentimentModel.fit(texts * 5, ["positive", "negative", "neutral"] * 5)
+    m.save(tmp_path / "s.json")
+    again = SentimentModel.load_file(tmp_path / "s.json")
+    assert again.predict(texts) == m.predict(texts)
