@@ -8,7 +8,9 @@ from typing import Any
 
 def cohort_table(con: Any, months: int = 12) -> list[dict[str, Any]]:
     """Rows (cohort 'YYYY-MM', t, customers active at t, cohort size U(0), retention R(t))."""
-    cur = con.execute("""
+    from shop.db import rows
+
+    return rows(con, """
         WITH o AS (SELECT customer_id, date_trunc('month', created_at) AS m FROM orders
                    WHERE customer_id IS NOT NULL AND kind = 'sale'),
              f AS (SELECT customer_id, min(m) AS c FROM o GROUP BY customer_id),
@@ -16,8 +18,6 @@ def cohort_table(con: Any, months: int = 12) -> list[dict[str, Any]]:
              n AS (SELECT c, t, count(*) AS active FROM a WHERE t <= ? GROUP BY c, t)
         SELECT strftime(n.c, '%Y-%m') AS cohort, n.t, n.active, z.active AS size, n.active / z.active AS retention
         FROM n JOIN n z ON z.c = n.c AND z.t = 0 ORDER BY n.c, n.t""", [months])
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
 def heatmap(rows: list[dict[str, Any]], months: int = 12) -> tuple[list[list[float | None]], list[str], list[str]]:

@@ -8,13 +8,7 @@ from typing import Any
 
 from agent.config import Settings
 from agent.errors import NotFoundError
-
-
-def _rows(con: Any, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params)
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
+from shop.db import rows as _rows
 
 LATEST = "(SELECT max(as_of) FROM churn_scores)"
 

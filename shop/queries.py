@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from agent.config import Policy
 from agent.errors import NotFoundError, RetainError
 from shop.clock import shop_today
+from shop.db import rows as _rows
 from shop.db import scalar, transaction
 
 if TYPE_CHECKING:
@@ -27,12 +28,6 @@ def redact(text: str) -> str:
     """Mask emails and long digit runs (phones, cards) for logs and the audit trail."""
     text = _EMAIL.sub(lambda m: m.group(1) + "***@", text)
     return re.sub(r"\d{7,}", lambda m: m.group(0)[:2] + "*" * (len(m.group(0)) - 4) + m.group(0)[-2:], text)
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params or [])
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
 def audit(con: duckdb.DuckDBPyConnection, role: str, actor_id: str | None, action: str, target: str | None,
