@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="where the store, vectors, models and threads live")
     model: str = Field("offline", description="chat model: offline | openai:<m> | openai-compatible:<url>/<m> | local:<path>")
     embedding: str = Field("minilm", description="embedder: minilm | use-m | openai:<m> | st:<path> | hash")
+    embedding_zh: str = Field("use-m", description="embedder for Chinese questions (a companion collection); "
+                              "'' = the same as embedding")
     chroma_url: str | None = Field(None, description="http://host:port for a Chroma server; unset = embedded")
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860

@@ -8,19 +8,23 @@ from typing import Any
 
 from agent.config import Settings
 from vectorstore.chroma import DEFAULT_COLLECTION, client, open_collection
+from vectorstore.companion import sync_companions
 from vectorstore.embeddings import embedder_for
-from vectorstore.helpcentre import render_articles, store_product_pages, tau_product_pages, write_pages
+from vectorstore.helpcentre import LANGS, render_articles, store_product_pages, tau_product_pages, write_pages
 from vectorstore.ingest import ingest_paths
 
 
 def render_corpus(settings: Settings, out_dir: Path, products: str = "store") -> list[Path]:
-    """Write help centre articles to out_dir/helpcentre and product pages to out_dir/products.
+    """Write help centre articles to out_dir/helpcentre (translations in helpcentre/<lang>/) and product pages
+    to out_dir/products.
 
     products: "store" (the store's catalogue when settings.db_path exists), "tau" (the catalogue shipped in
     the repo, used by the eval) or "none".
     """
     roots = [out_dir / "helpcentre"]
     write_pages(render_articles(settings.policy), roots[0])
+    for lang in LANGS[1:]:  # translations live in helpcentre/<lang>/ (inside the same ingested root)
+        write_pages(render_articles(settings.policy, lang), roots[0] / lang)
     pages: dict[str, str] = {}
     sym = settings.policy.currency_symbol
     if products == "tau":
@@ -44,8 +48,10 @@ def build_knowledge_base(settings: Settings, progress: Any = None) -> dict[str, 
     t0 = time.perf_counter()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     roots = render_corpus(settings, settings.data_dir / "knowledge", "store")
-    col = open_collection(client(settings), DEFAULT_COLLECTION, settings.embedding)
+    cl = client(settings)
+    col = open_collection(cl, DEFAULT_COLLECTION, settings.embedding)
     summary = ingest_paths(col, roots, embedder_for(settings), settings.max_doc_bytes, progress)
+    summary["companions"] = sync_companions(settings, cl, DEFAULT_COLLECTION, col)
     summary["seconds"] = round(time.perf_counter() - t0, 2)
     summary["collection"] = DEFAULT_COLLECTION
     return summary

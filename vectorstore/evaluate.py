@@ -5,7 +5,9 @@ Question file format, one JSON object per line:
      "gold": ["help/returns-policy"]}
 `gold` lists the doc ids that answer the question (all of them for a multi-part question); an empty list marks
 an out-of-scope question, which a method should answer with nothing. `lang` defaults to "en"; `type` and `id`
-are free text.
+are free text. Gold ids name the original article ("help/returns-policy"); any language version of it counts
+(its translation "help/zh/returns-policy" carries `canonical_id: help/returns-policy`). Chinese questions whose
+answer exists only in English are typed "cross_lingual" and reported as `cross_lingual_recall@5`.
 
 Metrics (document level: a ranking of chunks becomes the ranking of their distinct doc ids):
 recall@k = share of a question's gold docs in the top k; mrr@10; ndcg@10 (binary gains); all averaged over
@@ -28,6 +30,11 @@ from vectorstore.retriever import METHODS, HybridRetriever
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
 DEFAULT_QUESTIONS = EVAL_DIR / "retrieval_en.jsonl"
+
+
+def default_questions(lang: str = "en") -> Path:
+    """tests/eval/retrieval_<lang>.jsonl."""
+    return EVAL_DIR / f"retrieval_{lang}.jsonl"
 
 
 def load_questions(path: Path, lang: str | None = "en") -> list[dict[str, Any]]:
@@ -54,10 +61,10 @@ def load_questions(path: Path, lang: str | None = "en") -> list[dict[str, Any]]:
 
 
 def doc_ranking(r: HybridRetriever, question: str, method: str, depth: int = 50) -> list[str]:
-    """Distinct doc ids, best first, for one method (empty when its floor rejects the question)."""
+    """Distinct (canonical) doc ids, best first, for one method (empty when its floor rejects the question)."""
     docs: list[str] = []
     for i, _s in r.ranked(question, method)[:depth]:
-        d = str(r.metas[i].get("doc_id", ""))
+        d = r.canon[i]
         if d not in docs:
             docs.append(d)
     return docs
@@ -93,33 +100,41 @@ def evaluate(r: HybridRetriever, questions: list[dict[str, Any]]) -> dict[str, A
         methods[m]["oos_rejection"] = round(rejected / len(oos), 4) if oos else None
         methods[m]["ms_per_query"] = round(1000 * secs / max(1, len(questions)), 2)
         by_type[m] = {t: round(sum(v) / len(v), 4) for t, v in sorted(types.items())}
+        if "cross_lingual" in by_type[m]:
+            methods[m]["cross_lingual_recall@5"] = by_type[m]["cross_lingual"]
     return {"methods": methods, "questions": len(questions), "in_scope": len(ins), "out_of_scope": len(oos),
             "recall@5_by_type": by_type, "chunks": len(r.ids)}
 
 
 def eval_corpus_retriever(settings: Settings, workdir: Path) -> HybridRetriever:
-    """The eval corpus (help centre + the repo's tau product pages) in a fresh embedded collection."""
+    """The eval corpus (help centre in every language + the repo's tau product pages) in a fresh embedded
+    collection, with its companion collections (other languages' embedders)."""
     from vectorstore.build import render_corpus
     from vectorstore.chroma import client, open_collection
+    from vectorstore.companion import sync_companions
     from vectorstore.embeddings import embedder_for
     from vectorstore.ingest import ingest_paths
 
     roots = render_corpus(settings, workdir / "corpus", "tau")
-    col = open_collection(client(settings, path=workdir / "chroma"), "eval", settings.embedding)
-    emb = embedder_for(settings)
-    ingest_paths(col, roots, emb, settings.max_doc_bytes)
-    return HybridRetriever(col, emb)
+    cl = client(settings, path=workdir / "chroma")
+    col = open_collection(cl, "eval", settings.embedding)
+    ingest_paths(col, roots, embedder_for(settings), settings.max_doc_bytes)
+    sync_companions(settings, cl, "eval", col)
+    return HybridRetriever.open(settings, cl, "eval")
 
 
 def run_eval(settings: Settings, questions: Path | None = None, lang: str = "en",
              collection: str | None = None) -> dict[str, Any]:
-    """Evaluate on the built-in eval corpus, or on an existing collection when `collection` is given."""
-    qs = load_questions(questions or DEFAULT_QUESTIONS, lang)
+    """Evaluate on the built-in eval corpus, or on an existing collection when `collection` is given.
+    Without a question file, the language's own set is used (tests/eval/retrieval_<lang>.jsonl)."""
+    questions = questions or default_questions(lang)
+    qs = load_questions(questions, lang)
     if collection:
         out = evaluate(HybridRetriever.from_settings(settings, collection), qs)
     else:
         with tempfile.TemporaryDirectory(prefix="retain-eval-") as tmp:
             out = evaluate(eval_corpus_retriever(settings, Path(tmp)), qs)
-    out.update({"lang": lang, "questions_file": str(questions or DEFAULT_QUESTIONS),
-                "embedder": settings.embedding, "collection": collection or "(eval corpus)"})
+    out.update({"lang": lang, "questions_file": str(questions),
+                "embedder": settings.embedding, "embedder_zh": settings.embedding_zh,
+                "collection": collection or "(eval corpus)"})
     return out

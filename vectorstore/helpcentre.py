@@ -14,6 +14,10 @@ from typing import Any
 from agent.config import Policy
 
 TEMPLATES = Path(__file__).parent / "helpcentre"
+LANGS = ("en", "zh")  # en: TEMPLATES/*.md.j2; other languages: TEMPLATES/<lang>/*.md.j2 (translations of en)
+ZH_STATUS = {"pending": "待处理", "processed": "已处理", "delivered": "已送达", "cancelled": "已取消",
+             "return requested": "已申请退货", "exchange requested": "已申请换货"}
+ZH_CATEGORY = {"Food & Drink": "食品饮料", "Personal Care": "个人护理用品", "Gift Cards": "礼品卡"}
 TAU_PRODUCTS = Path(__file__).resolve().parent.parent / "shop" / "demo_data" / "tau_products.json.gz"
 
 
@@ -23,18 +27,32 @@ def _money(symbol: str) -> Any:
     return fmt
 
 
-def render_articles(policy: Policy) -> dict[str, str]:
-    """{article id: markdown} for every template, rendered with the policy (StrictUndefined)."""
+def render_articles(policy: Policy, lang: str = "en") -> dict[str, str]:
+    """{article id: markdown} for every template of a language, rendered with the policy (StrictUndefined).
+
+    English articles get doc_id help/<slug>; a translation gets help/<lang>/<slug> with `lang` and
+    `translation_of: help/<slug>` in its front matter, so retrieval can tell the versions apart and the eval
+    can count either version of an article as the same answer.
+    """
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
+    if lang not in LANGS:
+        raise ValueError(f"help centre language must be one of {LANGS}, not {lang!r}")
+    folder = TEMPLATES if lang == "en" else TEMPLATES / lang
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True, autoescape=False)
     env.filters["money"] = _money(policy.currency_symbol)
+    env.filters["zh_status"] = lambda xs: [ZH_STATUS.get(x, x) for x in xs]
+    env.filters["zh_category"] = lambda xs: [ZH_CATEGORY.get(x, x) for x in xs]
     out = {}
-    for t in sorted(TEMPLATES.glob("*.md.j2")):
+    for t in sorted(folder.glob("*.md.j2")):
         slug = t.name.removesuffix(".md.j2")
         body = env.get_template(t.name).render(p=policy)
-        out[slug] = f"---\ndoc_id: help/{slug}\ndoc_type: article\nurl: /help/{slug}\n---\n{body}"
+        if lang == "en":
+            out[slug] = f"---\ndoc_id: help/{slug}\ndoc_type: article\nlang: en\nurl: /help/{slug}\n---\n{body}"
+        else:
+            out[slug] = (f"---\ndoc_id: help/{lang}/{slug}\ndoc_type: article\nlang: {lang}\n"
+                         f"translation_of: help/{slug}\nurl: /{lang}/help/{slug}\n---\n{body}")
     return out
 
 

@@ -7,6 +7,7 @@ always matches the collection and needs no second persisted artefact.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -37,21 +38,22 @@ def tokenize(text: str) -> list[str]:
 
 
 class BM25Index:
-    """BM25 scores over a fixed list of texts."""
+    """BM25 scores over a fixed list of texts (English tokenizer unless another is given)."""
 
-    def __init__(self, texts: list[str]):
+    def __init__(self, texts: list[str], tokenizer: Callable[[str], list[str]] | None = None):
         import bm25s
 
         self.n = len(texts)
+        self.tokenize = tokenizer or tokenize
         self._bm = bm25s.BM25()
-        toks = [tokenize(t) or ["_empty_"] for t in texts]
+        toks = [self.tokenize(t) or ["_empty_"] for t in texts]
         self._tokens = [set(t) for t in toks]
         if self.n:
             self._bm.index(toks, show_progress=False)
 
     def scores(self, query: str) -> tuple[np.ndarray, list[str]]:
         """(score per text, the query tokens known to the index)."""
-        q = [t for t in tokenize(query) if self.n and t in self._bm.vocab_dict]
+        q = [t for t in self.tokenize(query) if self.n and t in self._bm.vocab_dict]
         if not q:
             return np.zeros(self.n, dtype=np.float32), []
         return np.asarray(self._bm.get_scores(q), dtype=np.float32), q

@@ -135,4 +135,5 @@ def load_path(path: Path, doc_id: str, max_bytes: int) -> list[Document]:
         raise SkipDocument("empty document")
     title = meta.get("title") or _title(text, path.stem.replace("-", " ").replace("_", " ").capitalize())
     return [Document(meta.get("doc_id", doc_id), title, text, str(path), meta.get("doc_type", "article"),
-                     meta.get("url", ""), meta.get("product_id", ""), meta.get("updated_at", updated))]
+                     meta.get("url", ""), meta.get("product_id", ""), meta.get("updated_at", updated),
+                     meta.get("lang", ""), meta.get("translation_of", ""))]

@@ -1,7 +1,20 @@
 """Hybrid retrieval: BM25 (bm25s) + dense (Chroma), fused by reciprocal rank fusion, with metadata filters
 and a relevance floor so out-of-scope questions return nothing rather than noise.
 
-Relevance floor (calibrated on tests/eval/retrieval_dev_en.jsonl, never on the test questions):
+Languages (English and Chinese). The query's language (vectorstore.language.detect_lang, or `lang=`) picks:
+- the *view* of the corpus: chunks in the query's language plus chunks of documents that have no version in
+  that language (a Chinese question sees the Chinese help centre plus the English-only articles and product
+  pages; an English question sees only English documents, since every translation has an English original);
+- the BM25 tokenizer (English words, or jieba for Chinese) over that view;
+- the dense collection: the primary one (Settings.embedding) or a companion built with another embedder
+  (Settings.embedding_zh, see vectorstore.companion);
+- the relevance floor (calibrated per language on its dev set).
+Fusion across languages: BM25 cannot see a chunk written in another language than the question, so for such a
+chunk the missing BM25 vote is replaced by its dense vote (RRF counts its dense rank twice); otherwise an
+English-only article could never beat a Chinese article that shares a few words with the question.
+
+Relevance floor (calibrated on tests/eval/retrieval_dev_en.jsonl and retrieval_dev_zh.jsonl, never on the test
+questions):
 - dense: the best chunk's cosine similarity must reach `dense_min`;
 - bm25: the best chunk must score at least `bm25_min` and contain at least `coverage_min` of the query's
   known terms;
@@ -17,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from agent.config import Settings
+from vectorstore.language import LANGS, detect_lang
 from vectorstore.lexical import BM25Index
 
 METHODS = ("bm25", "dense", "hybrid")
@@ -31,6 +45,21 @@ class Floor:
     coverage_min: float = 0.5
     hybrid_dense_min: float = 0.40
     hybrid_dense_low: float = 0.30
+
+
+# English: MiniLM cosines. Chinese: USE-multilingual cosines and jieba BM25 scores (retrieval_dev_zh.jsonl).
+FLOORS = {"en": Floor(), "zh": Floor(dense_min=0.25, bm25_min=3.0, coverage_min=0.5, hybrid_dense_min=0.25,
+                                     hybrid_dense_low=0.20)}
+
+
+@dataclass
+class _View:
+    """The chunks one query language sees, with a BM25 index over them."""
+
+    lang: str
+    idx: np.ndarray  # global chunk indices in this view
+    allowed: np.ndarray  # bool per global chunk
+    bm25: BM25Index
 
 
 @dataclass
@@ -64,85 +93,154 @@ def _matches(meta: dict[str, Any], filters: dict[str, Any] | None) -> bool:
 
 
 class HybridRetriever:
-    """Searches one collection with bm25, dense or hybrid ranking."""
+    """Searches one collection with bm25, dense or hybrid ranking, in the query's language view.
 
-    def __init__(self, col: Any, embedder: Any, floor: Floor | None = None, rrf_k: int = 60, pool: int = 40):
+    `dense_by_lang` maps a query language to (collection, embedder) when that language uses another embedder
+    than `embedder` (a companion collection holding the same chunk ids)."""
+
+    def __init__(self, col: Any, embedder: Any, floor: Floor | None = None, rrf_k: int = 60, pool: int = 40,
+                 dense_by_lang: dict[str, tuple[Any, Any]] | None = None,
+                 floors: dict[str, Floor] | None = None):
         from vectorstore.chroma import all_chunks
 
-        self.col, self.embedder, self.floor, self.rrf_k, self.pool = col, embedder, floor or Floor(), rrf_k, pool
+        self.col, self.embedder, self.rrf_k, self.pool = col, embedder, rrf_k, pool
+        self.floors = {**FLOORS, **(floors or {})}
+        if floor is not None:
+            self.floors = {lang: floor for lang in self.floors}
+        self.dense_by_lang = dict(dense_by_lang or {})
         self.ids, self.texts, self.metas = all_chunks(col)
         self.pos = {cid: i for i, cid in enumerate(self.ids)}
-        self.bm25 = BM25Index(self.texts)
+        self.langs = [str(m.get("lang") or detect_lang(t)) for m, t in zip(self.metas, self.texts, strict=True)]
+        self.canon = [str(m.get("canonical_id") or m.get("doc_id", "")) for m in self.metas]
+        self._views: dict[str, _View] = {}
+
+    @property
+    def floor(self) -> Floor:
+        return self.floors["en"]
+
+    @property
+    def bm25(self) -> BM25Index:
+        return self.view("en").bm25
 
     @classmethod
     def from_settings(cls, settings: Settings, collection: str | None = None) -> HybridRetriever:
-        """Open the default (or named) collection from settings (embedded or RETAIN_CHROMA_URL)."""
-        from vectorstore.chroma import DEFAULT_COLLECTION, client, open_collection
+        """Open the default (or named) collection from settings (embedded or RETAIN_CHROMA_URL), with its
+        companion collections for other languages' embedders when they exist."""
+        from vectorstore.chroma import DEFAULT_COLLECTION, client
+
+        return cls.open(settings, client(settings), collection or DEFAULT_COLLECTION)
+
+    @classmethod
+    def open(cls, settings: Settings, cl: Any, collection: str) -> HybridRetriever:
+        """The retriever over `collection` of Chroma client `cl` (plus its companions)."""
+        from vectorstore.chroma import open_collection
+        from vectorstore.companion import open_companions
         from vectorstore.embeddings import embedder_for
 
-        col = open_collection(client(settings), collection or DEFAULT_COLLECTION, settings.embedding, create=False)
-        return cls(col, embedder_for(settings))
+        col = open_collection(cl, collection, settings.embedding, create=False)
+        return cls(col, embedder_for(settings), dense_by_lang=open_companions(settings, cl, collection))
+
+    # -- language views ---------------------------------------------------------------------------------
+    def query_lang(self, query: str, lang: str | None = None) -> str:
+        if lang is None:
+            return detect_lang(query)
+        if lang not in LANGS:
+            raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+        return lang
+
+    def view(self, lang: str) -> _View:
+        """Chunks in `lang`, plus chunks of documents that have no `lang` version (built once, on first use)."""
+        if lang not in self._views:
+            have = {c for c, lg in zip(self.canon, self.langs, strict=True) if lg == lang}
+            allowed = np.array([lg == lang or c not in have for c, lg in zip(self.canon, self.langs, strict=True)],
+                               dtype=bool)
+            idx = np.flatnonzero(allowed)
+            if lang == "zh":
+                from vectorstore.lexical_zh import tokenize_zh
+
+                bm = BM25Index([self.texts[i] for i in idx], tokenize_zh)
+            else:
+                bm = BM25Index([self.texts[i] for i in idx])
+            self._views[lang] = _View(lang, idx, allowed, bm)
+        return self._views[lang]
 
     # -- the two rankings -------------------------------------------------------------------------------
     def dense_ranking(self, query: str, filters: dict[str, Any] | None = None,
-                      n: int | None = None) -> list[tuple[int, float]]:
-        """[(chunk index, cosine)] best first, from Chroma."""
+                      n: int | None = None, lang: str | None = None) -> list[tuple[int, float]]:
+        """[(chunk index, cosine)] best first, from Chroma (the query language's collection and view)."""
         if not self.ids:
             return []
-        vec = self.embedder.embed([query])
-        res = self.col.query(query_embeddings=vec, n_results=min(n or self.pool, len(self.ids)),
-                             where=_where(filters), include=["distances"])
-        return [(self.pos[c], 1.0 - float(d)) for c, d in zip(res["ids"][0], res["distances"][0], strict=True)
-                if c in self.pos]
+        lang = self.query_lang(query, lang)
+        v = self.view(lang)
+        col, emb = self.dense_by_lang.get(lang, (self.col, self.embedder))
+        n = n or self.pool
+        hidden = len(self.ids) - len(v.idx)  # over-fetch so that `n` chunks of the view remain
+        vec = emb.embed([query])
+        res = col.query(query_embeddings=vec, n_results=max(1, min(n + hidden, col.count())),
+                        where=_where(filters), include=["distances"])
+        out = [(self.pos[c], 1.0 - float(d)) for c, d in zip(res["ids"][0], res["distances"][0], strict=True)
+               if c in self.pos and v.allowed[self.pos[c]]]
+        return out[:n]
 
     def bm25_ranking(self, query: str, filters: dict[str, Any] | None = None,
-                     n: int | None = None) -> tuple[list[tuple[int, float]], list[str]]:
-        """([(chunk index, bm25 score)] best first, known query tokens)."""
-        scores, qtok = self.bm25.scores(query)
+                     n: int | None = None, lang: str | None = None) -> tuple[list[tuple[int, float]], list[str]]:
+        """([(chunk index, bm25 score)] best first, known query tokens) within the query language's view."""
+        v = self.view(self.query_lang(query, lang))
+        scores, qtok = v.bm25.scores(query)
         if not qtok:
             return [], qtok
         if filters:
-            mask = np.array([_matches(m, filters) for m in self.metas])
+            mask = np.array([_matches(self.metas[i], filters) for i in v.idx])
             scores = np.where(mask, scores, 0.0)
         n = min(n or self.pool, len(scores))
         top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top])]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0], qtok
+        return [(int(v.idx[i]), float(scores[i])) for i in top if scores[i] > 0], qtok
 
     # -- floor ----------------------------------------------------------------------------------------
-    def _bm25_ok(self, ranked: list[tuple[int, float]], qtok: list[str]) -> bool:
+    def _bm25_ok(self, ranked: list[tuple[int, float]], qtok: list[str], lang: str = "en") -> bool:
         if not ranked:
             return False
         i, s = ranked[0]
-        return s >= self.floor.bm25_min and self.bm25.coverage(i, qtok) >= self.floor.coverage_min
+        f = self.floors.get(lang, self.floors["en"])
+        v = self.view(lang)
+        local = int(np.searchsorted(v.idx, i))
+        return s >= f.bm25_min and v.bm25.coverage(local, qtok) >= f.coverage_min
 
     def ranked(self, query: str, method: str = "hybrid", filters: dict[str, Any] | None = None,
-               apply_floor: bool = True) -> list[tuple[int, float]]:
+               apply_floor: bool = True, lang: str | None = None) -> list[tuple[int, float]]:
         """[(chunk index, score)] best first for a method; [] when the floor rejects the query."""
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}")
-        dense = self.dense_ranking(query, filters) if method != "bm25" else []
-        lex, qtok = self.bm25_ranking(query, filters) if method != "dense" else ([], [])
-        f = self.floor
+        lang = self.query_lang(query, lang)
+        dense = self.dense_ranking(query, filters, lang=lang) if method != "bm25" else []
+        lex, qtok = self.bm25_ranking(query, filters, lang=lang) if method != "dense" else ([], [])
+        f = self.floors.get(lang, self.floors["en"])
         top_cos = dense[0][1] if dense else 0.0
         if method == "dense":
             return dense if (not apply_floor or top_cos >= f.dense_min) else []
         if method == "bm25":
-            return lex if (not apply_floor or self._bm25_ok(lex, qtok)) else []
+            return lex if (not apply_floor or self._bm25_ok(lex, qtok, lang)) else []
         if apply_floor and not (top_cos >= f.hybrid_dense_min or
-                                (top_cos >= f.hybrid_dense_low and self._bm25_ok(lex, qtok))):
+                                (top_cos >= f.hybrid_dense_low and self._bm25_ok(lex, qtok, lang))):
             return []
         fused: dict[int, float] = {}
-        for ranking in (dense, lex):
-            for r, (i, _s) in enumerate(ranking):
-                fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + r + 1)
+        lex_vote = {i: 1.0 / (self.rrf_k + r + 1) for r, (i, _s) in enumerate(lex)}
+        for r, (i, _s) in enumerate(dense):
+            vote = 1.0 / (self.rrf_k + r + 1)
+            fused[i] = vote
+            if self.langs[i] != lang:  # BM25 cannot see across languages: its vote is the dense one
+                fused[i] += max(vote, lex_vote.pop(i, 0.0))
+        for i, vote in lex_vote.items():
+            fused[i] = fused.get(i, 0.0) + vote
         return sorted(fused.items(), key=lambda x: -x[1])
 
     def search(self, query: str, k: int = 5, filters: dict[str, Any] | None = None,
-               method: str = "hybrid") -> list[Hit]:
-        """The top-k chunks with citations; an empty list means nothing relevant was found."""
+               method: str = "hybrid", lang: str | None = None) -> list[Hit]:
+        """The top-k chunks with citations; an empty list means nothing relevant was found. `lang` ("en" or
+        "zh") overrides the detected query language."""
         out = []
-        for i, s in self.ranked(query, method, filters)[:k]:
+        for i, s in self.ranked(query, method, filters, lang=lang)[:k]:
             m = self.metas[i]
             out.append(Hit(self.texts[i], float(s), str(m.get("doc_id", "")), {
                 "title": str(m.get("title", "")), "section": str(m.get("section", "")),

@@ -20,13 +20,16 @@ def ingest(
 ) -> None:
     """Ingest documents incrementally (unchanged skipped, changed replaced, deleted removed)."""
     from vectorstore.chroma import client, open_collection
+    from vectorstore.companion import sync_companions
     from vectorstore.embeddings import embedder_for
     from vectorstore.ingest import ingest_paths
 
     s = settings()
-    col = open_collection(client(s), collection, s.embedding)
+    cl = client(s)
+    col = open_collection(cl, collection, s.embedding)
     with progress() as bar:
         summary = ingest_paths(col, paths, embedder_for(s), s.max_doc_bytes, bar)
+    summary["companions"] = sync_companions(s, cl, collection, col)
     summary["collection"] = collection
     if as_json:
         print_json(summary)
@@ -69,7 +72,8 @@ def search(
 @friendly
 def eval_retrieval(
     questions: Path = typer.Option(None, "--questions", help="labelled JSONL file (see vectorstore/evaluate.py)"),
-    lang: str = typer.Option("en", "--lang", help="question language to evaluate"),
+    lang: str = typer.Option("en", "--lang", help="question language to evaluate (en | zh); picks the default "
+                             "question file tests/eval/retrieval_<lang>.jsonl"),
     collection: str = typer.Option(None, "--collection",
                                    help="evaluate an existing collection instead of the built-in eval corpus"),
     as_json: bool = typer.Option(False, "--json"),
