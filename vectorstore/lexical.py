@@ -40,11 +40,13 @@ def tokenize(text: str) -> list[str]:
 class BM25Index:
     """BM25 scores over a fixed list of texts (English tokenizer unless another is given)."""
 
-    def __init__(self, texts: list[str], tokenizer: Callable[[str], list[str]] | None = None):
+    def __init__(self, texts: list[str], tokenizer: Callable[[str], list[str]] | None = None,
+                 query_tokenizer: Callable[[str], list[str]] | None = None):
         import bm25s
 
         self.n = len(texts)
         self.tokenize = tokenizer or tokenize
+        self.query_tokenize = query_tokenizer or self.tokenize
         self._bm = bm25s.BM25()
         toks = [self.tokenize(t) or ["_empty_"] for t in texts]
         self._tokens = [set(t) for t in toks]
@@ -53,7 +55,7 @@ class BM25Index:
 
     def scores(self, query: str) -> tuple[np.ndarray, list[str]]:
         """(score per text, the query tokens known to the index)."""
-        q = [t for t in self.tokenize(query) if self.n and t in self._bm.vocab_dict]
+        q = [t for t in self.query_tokenize(query) if self.n and t in self._bm.vocab_dict]
         if not q:
             return np.zeros(self.n, dtype=np.float32), []
         return np.asarray(self._bm.get_scores(q), dtype=np.float32), q

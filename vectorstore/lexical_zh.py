@@ -72,3 +72,12 @@ def tokenize_zh(text: str) -> list[str]:
         else:
             out += tokenize(tok)
     return out
+
+
+def query_tokens_zh(query: str) -> list[str]:
+    """A Chinese question's BM25 tokens plus the English words of its glossary terms (vectorstore.glossary_zh),
+    so that it also matches English-only documents."""
+    from vectorstore.glossary_zh import expand
+
+    toks = tokenize_zh(query)
+    return toks + [t for t in expand(query) if t not in toks]

@@ -156,9 +156,9 @@ class HybridRetriever:
                                dtype=bool)
             idx = np.flatnonzero(allowed)
             if lang == "zh":
-                from vectorstore.lexical_zh import tokenize_zh
+                from vectorstore.lexical_zh import query_tokens_zh, tokenize_zh
 
-                bm = BM25Index([self.texts[i] for i in idx], tokenize_zh)
+                bm = BM25Index([self.texts[i] for i in idx], tokenize_zh, query_tokens_zh)
             else:
                 bm = BM25Index([self.texts[i] for i in idx])
             self._views[lang] = _View(lang, idx, allowed, bm)
@@ -205,7 +205,15 @@ class HybridRetriever:
         f = self.floors.get(lang, self.floors["en"])
         v = self.view(lang)
         local = int(np.searchsorted(v.idx, i))
-        return s >= f.bm25_min and v.bm25.coverage(local, qtok) >= f.coverage_min
+        if lang == "zh":  # Chinese words and their English glossary words are two ways to cover the question
+            from vectorstore.language import has_han
+
+            han = [t for t in qtok if has_han(t)]
+            other = [t for t in qtok if not has_han(t)]
+            cov = max(v.bm25.coverage(local, han), v.bm25.coverage(local, other))
+        else:
+            cov = v.bm25.coverage(local, qtok)
+        return s >= f.bm25_min and cov >= f.coverage_min
 
     def ranked(self, query: str, method: str = "hybrid", filters: dict[str, Any] | None = None,
                apply_floor: bool = True, lang: str | None = None) -> list[tuple[int, float]]:
