@@ -14,10 +14,9 @@ from retention.churn import Calibrator, matrix, train_lightgbm
 from retention.evaluate import _check, schedule
 from retention.features import FEATURES, build_features, dataset
 from retention.metrics import report
+from retention.scoring import band, restrict_to_source, score_customers, write_scores
 
-
-def band(p: np.ndarray) -> np.ndarray:
-    return np.select([p >= 0.6, p >= 0.35], ["high", "medium"], "low")
+__all__ = ["band", "train_and_score"]
 
 
 def train_and_score(settings: Settings, progress: Any = None, source: str | None = "online_retail"
@@ -25,10 +24,8 @@ def train_and_score(settings: Settings, progress: Any = None, source: str | None
     import lightgbm
     import sklearn
 
-    from retention.explain import drivers
-    from retention.segments import clv_12m, lifecycle, rfm
     from shop.clock import shop_today
-    from shop.db import connect, transaction
+    from shop.db import connect
 
     con = connect(settings.db_path)
     try:
@@ -44,25 +41,11 @@ def train_and_score(settings: Settings, progress: Any = None, source: str | None
                                  settings.seed)
         p_val = booster.predict(matrix(va))
         cal, cal_info = Calibrator.choose(p_val, va["churned"].to_numpy())
-        feats = build_features(con, [today])
-        if source:  # score the customers the model was trained on (e.g. not the tau-bench mock users)
-            keep = {r[0] for r in con.execute("SELECT customer_id FROM customers WHERE source = ?", [source]).fetchall()}
-            feats = feats[feats["customer_id"].isin(keep)].reset_index(drop=True)
-        X = matrix(feats)
-        prob = cal.apply(booster.predict(X))
-        seg = rfm(feats)
-        why = drivers(booster, X, feats)
+        # score the customers the model was trained on (e.g. not the tau-bench mock users)
+        feats = restrict_to_source(con, build_features(con, [today]), source)
         version = hashlib.sha1(booster.model_to_string().encode()).hexdigest()[:12]
-        rows = feats[["customer_id"]].assign(
-            as_of=today, churn_probability=np.round(prob, 4), risk_band=band(prob),
-            drivers=[json.dumps(d) for d in why], segment=seg["segment"].to_numpy(), rfm=seg["rfm"].to_numpy(),
-            clv_12m=clv_12m(feats, prob), lifecycle_stage=lifecycle(feats), model_version=version)
-        with transaction(con):
-            con.execute("DELETE FROM churn_scores WHERE as_of = ?", [today])
-            con.register("_scores", rows)
-            con.execute("INSERT INTO churn_scores SELECT customer_id, as_of, churn_probability, risk_band, drivers, "
-                        "segment, rfm, clv_12m, lifecycle_stage, model_version FROM _scores")
-            con.unregister("_scores")
+        rows = score_customers(booster, cal, feats, today, version)
+        write_scores(con, rows, today)
     finally:
         con.close()
     out_dir = settings.models_dir / "churn"
