@@ -44,6 +44,7 @@ def _register() -> None:
         knowledge,  # noqa: F401
         recommender,  # noqa: F401
         retention,  # noqa: F401
+        scoring_bench,  # noqa: F401
         store,  # noqa: F401
         ui_bench,  # noqa: F401
     )
