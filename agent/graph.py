@@ -24,6 +24,7 @@ def build_agent(session: Session, model: Any, saver: Any = None, token_budget: i
         return handler(request.override(messages=trim_to_budget(settings, list(request.messages), token_budget)))
 
     prompt = system_prompt(session.principal.role, signed_in=bool(session.principal.customer_id),
-                           shop_name=SHOP_NAME, policy=settings.policy)
+                           shop_name=SHOP_NAME, policy=settings.policy,
+                           language=session.facts.get("language", "en"))
     return create_agent(model, tools=langchain_tools(session), system_prompt=prompt, middleware=[trim],
                         checkpointer=saver if saver is not None else checkpointer(settings))

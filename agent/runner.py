@@ -10,9 +10,14 @@ from typing import Any
 from agent.config import Settings
 from agent.session import Principal, Session
 
-YES = re.compile(r"^\s*(yes|yes please|y|yeah|yep|sure|ok|okay|confirm|confirmed|go ahead|do it|please do|"
-                 r"确认|是的|是|好的)\s*[.!]*\s*$", re.I)
-NO = re.compile(r"^\s*(no|n|nope|no thanks|don't|do not|cancel that|stop|never mind|不用了|不要|不)\s*[.!]*\s*$", re.I)
+_YES = (r"yes|yes please|y|yeah|yep|sure|ok|okay|confirm|confirmed|go ahead|do it|please do|"
+        r"确认|确定|是的|是|好的|好|对|对的|可以|行|没问题|嗯|嗯嗯|继续|同意|好的谢谢|确认取消|确认修改|确认退货|请继续")
+_NO = (r"no|n|nope|no thanks|don't|do not|cancel that|stop|never mind|"
+       r"不用了|不用|不要|不要了|不|不了|算了|不需要|先不要|先不用|暂时不用|取消操作|别|别了|不用了谢谢|不对")
+_SEP = r"[\s,，.。!！~～]*"
+YES = re.compile(rf"^{_SEP}({_YES})({_SEP}({_YES}))*{_SEP}$", re.I)
+NO = re.compile(rf"^{_SEP}({_NO})({_SEP}({_NO}))*{_SEP}$", re.I)
+UNCHANGED = {"en": "OK, I haven't changed anything.", "zh": "好的，我没有做任何更改。"}
 
 
 @dataclass
@@ -34,6 +39,10 @@ class Assistant:
 
         self.con = con if con is not None else connect(settings.db_path)
         self.session = Session(settings, self.con, principal, thread_id)
+        if principal.role == "shopper" and principal.customer_id:
+            from shop.queries import preferred_language
+
+            self.session.facts["language"] = preferred_language(self.con, principal.customer_id) or "en"
         self.model = model if model is not None else load_chat_model(settings.model, settings)
         self.agent = build_agent(self.session, self.model, saver=saver)
         self.config = {"configurable": {"thread_id": thread_id}}
@@ -48,6 +57,7 @@ class Assistant:
         if s.pending is not None and (YES.match(text) or NO.match(text)):
             from tools.orders import execute_pending
 
+            lang = self._language(text)
             if YES.match(text):
                 from agent.offline.compose import compose
 
@@ -56,11 +66,11 @@ class Assistant:
                 except Exception as e:  # a write refused at the last check (e.g. status changed meanwhile)
                     s.pending = None
                     result = {"kind": "error", "message": f"I couldn't complete that: {e}"}
-                answer = compose([result])
+                answer = compose([result], lang)
                 calls = [{"name": "confirm:" + str(result.get("action", "")), "args": {}}]
             else:
                 s.pending = None
-                answer, calls, result = "OK, I haven't changed anything.", [], {}
+                answer, calls, result = UNCHANGED[lang], [], {}
             self.agent.update_state(self.config, {"messages": [HumanMessage(text), AIMessage(answer)]})
             return Reply(answer, calls, ticket_id=result.get("ticket_id"), seconds=time.perf_counter() - t0)
         s.pending = None  # moving on without a yes drops the pending change
@@ -68,6 +78,7 @@ class Assistant:
         out = self.agent.invoke({"messages": [HumanMessage(text)]}, self.config)
         new = out["messages"][before:]
         calls = [{"name": c["name"], "args": c["args"]} for m in new if isinstance(m, AIMessage) for c in m.tool_calls]
+        calls += self._learn_language(text)
         cites = []
         for m in new:
             if isinstance(m, ToolMessage):
@@ -79,3 +90,35 @@ class Assistant:
                           for p in payload.get("passages", [])]
         return Reply(str(out["messages"][-1].content), calls, cites, needs_confirmation=s.pending is not None,
                      seconds=time.perf_counter() - t0)
+
+    def _language(self, text: str) -> str:
+        """The language to answer this message in (see agent.language.reply_language)."""
+        from langchain_core.messages import HumanMessage
+
+        from agent.language import reply_language
+
+        earlier = [str(m.content) for m in self.agent.get_state(self.config).values.get("messages", [])
+                   if isinstance(m, HumanMessage)]
+        return reply_language(text, earlier, self.session.facts.get("language"))
+
+    def _learn_language(self, text: str) -> list[dict[str, Any]]:
+        """Keep the signed-in shopper's preferred language in the store: when their last two messages with a
+        language are both in one that differs from the stored one, record it (through the audited set_language
+        tool, on their own record only). Returns the call made, if any."""
+        from agent.language import dominant
+
+        s = self.session
+        if s.principal.role != "shopper" or not (lang := dominant(text)):
+            return []
+        said = s.facts.setdefault("said", [])
+        said.append(lang)
+        if not s.principal.customer_id or s.facts.get("language") == lang or said[-2:] != [lang, lang]:
+            return []
+        from shop.queries import preferred_language
+        from tools import call
+
+        if preferred_language(self.con, s.principal.customer_id) == lang:
+            s.facts["language"] = lang
+            return []
+        result = call(s, "set_language", {"language": lang})
+        return [{"name": "set_language", "args": {"language": lang}}] if result.get("kind") == "language" else []

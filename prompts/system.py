@@ -22,4 +22,5 @@ def render(name: str, **values: Any) -> str:
 def system_prompt(role: str, **values: Any) -> str:
     if not resources.files("prompts").joinpath(f"{role}.md.j2").is_file():
         raise ValueError(f"no system prompt for role {role!r}")
+    values.setdefault("language", "en")  # the shopper's preferred language, 'en' | 'zh'
     return render(f"{role}.md.j2", role=role, **values)

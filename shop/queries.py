@@ -33,7 +33,7 @@ def redact(text: str) -> str:
 def audit(con: duckdb.DuckDBPyConnection, role: str, actor_id: str | None, action: str, target: str | None,
           details: dict[str, Any], ok: bool) -> None:
     con.execute("INSERT INTO audit_log (actor_role, actor_id, action, target, details, ok) VALUES (?, ?, ?, ?, ?, ?)",
-                [role, actor_id, action, target, redact(json.dumps(details, default=str)), ok])
+                [role, actor_id, action, target, redact(json.dumps(details, default=str, ensure_ascii=False)), ok])
 
 
 # --- customers ---------------------------------------------------------------------------------------------
@@ -208,3 +208,20 @@ def create_ticket(con: duckdb.DuckDBPyConnection, customer_id: str | None, categ
 def refund_status(con: duckdb.DuckDBPyConnection, order_id: str) -> list[dict[str, Any]]:
     return _rows(con, "SELECT seq, transaction_type, amount, payment_method_id FROM payments WHERE order_id = ? "
                       "ORDER BY seq", [order_id])
+
+
+# --- language ----------------------------------------------------------------------------------------------
+
+def preferred_language(con: duckdb.DuckDBPyConnection, customer_id: str) -> str | None:
+    return scalar(con, "SELECT preferred_language FROM customers WHERE customer_id = ?", [customer_id])
+
+
+def set_preferred_language(con: duckdb.DuckDBPyConnection, customer_id: str, language: str) -> str | None:
+    """Set a customer's preferred language ('en' | 'zh'); returns the previous one. The caller audits."""
+    if language not in ("en", "zh"):
+        raise RetainError(f"preferred language must be 'en' or 'zh', not {language!r}")
+    before = preferred_language(con, customer_id)
+    if before is None and not scalar(con, "SELECT count(*) FROM customers WHERE customer_id = ?", [customer_id]):
+        raise NotFoundError(f"no customer with id {customer_id!r}")
+    con.execute("UPDATE customers SET preferred_language = ? WHERE customer_id = ?", [language, customer_id])
+    return before

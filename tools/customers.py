@@ -33,12 +33,16 @@ def verify_identity(session: Session, email: str, first_name: str, last_name: st
     if session.principal.customer_id:
         return {"kind": "auth", "ok": True, "message": "You are already signed in."}
     cid = (q.find_customer_by_email(session.con, email) if email
-           else q.find_customer_by_name_zip(session.con, first_name, last_name, zip) if zip else None)
+           else q.find_customer_by_name_zip(session.con, first_name, last_name, zip)
+           # a Chinese name may come surname first ("我叫 Wang Fang"): try the other order too
+           or q.find_customer_by_name_zip(session.con, last_name, first_name, zip) if zip else None)
     if not cid:
         return {"kind": "auth", "ok": False, "message": "I couldn't match those details to an account."}
     session.principal.customer_id = cid
-    first = q.get_customer(session.con, cid)["first_name"]
-    return {"kind": "auth", "ok": True, "message": f"Thanks{', ' + first if first else ''}, you're verified."}
+    c = q.get_customer(session.con, cid)
+    first = c["first_name"]
+    return {"kind": "auth", "ok": True, "message": f"Thanks{', ' + first if first else ''}, you're verified.",
+            "language": c.get("preferred_language") or "en"}
 
 
 @tool("my_profile", NoArgs, roles=("shopper",))

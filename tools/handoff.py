@@ -22,4 +22,4 @@ def request_human(session: Session, summary: str) -> dict[str, Any]:
     case = summary + (f" (order {order_id})" if order_id else "")
     session.pending = PendingAction("handoff", {"summary": case, "order_id": order_id},
                                     f"Open a ticket for a human colleague with this summary: \"{case}\".")
-    return {"kind": "confirm", "summary": session.pending.summary + CONFIRM}
+    return {"kind": "confirm", "summary": session.pending.summary + CONFIRM, "action": "handoff", "case": case}

@@ -77,7 +77,9 @@ def cancel_order(session: Session, order_id: str, reason: str) -> dict[str, Any]
                f"{session.settings.policy.currency}) because it is '{reason}'; the full amount is refunded to the "
                "original payment method.")
     session.pending = PendingAction("cancel_order", {"order_id": order_id, "reason": reason}, summary)
-    return {"kind": "confirm", "summary": summary + CONFIRM}
+    return {"kind": "confirm", "summary": summary + CONFIRM, "action": "cancel_order", "order_id": order_id,
+            "items": len(order["items"]), "total": order["total"], "currency": session.settings.policy.currency,
+            "reason": reason}
 
 
 @tool("return_items", ReturnArgs, roles=("shopper",), writes=True)
@@ -91,7 +93,8 @@ def return_items(session: Session, order_id: str, item_ids: list[str]) -> dict[s
     summary = (f"Request a return of {', '.join(names)} from order {order_id}; once the items arrive back, "
                f"{refund:.2f} {session.settings.policy.currency} is refunded to the original payment method.")
     session.pending = PendingAction("return_items", {"order_id": order_id, "item_ids": ids}, summary)
-    return {"kind": "confirm", "summary": summary + CONFIRM}
+    return {"kind": "confirm", "summary": summary + CONFIRM, "action": "return_items", "order_id": order_id,
+            "names": names, "refund": round(refund, 2), "currency": session.settings.policy.currency}
 
 
 @tool("change_order_address", AddressArgs, roles=("shopper",), writes=True)
@@ -105,7 +108,8 @@ def change_order_address(session: Session, order_id: str, address1: str, city: s
     addr = {"address1": address1, "address2": address2, "city": city, "zip": zip, "country": country}
     summary = f"Change the delivery address of order {order_id} to {address1}, {city} {zip}, {country}."
     session.pending = PendingAction("change_order_address", {"order_id": order_id, "address": addr}, summary)
-    return {"kind": "confirm", "summary": summary + CONFIRM}
+    return {"kind": "confirm", "summary": summary + CONFIRM, "action": "change_order_address", "order_id": order_id,
+            "address": addr}
 
 
 @tool("refund_status", OrderArg, roles=("shopper",))

@@ -11,6 +11,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
+from agent.language import preferred_from, reply_language
 from agent.offline.compose import compose
 from agent.offline.planner import plan_turn, tool_payload
 
@@ -49,7 +50,9 @@ class OfflineChatModel(BaseChatModel):
             isinstance(m, ToolMessage) and '"kind": "auth", "ok": true' in _text(m) for m in messages)
         history = [("human" if isinstance(m, HumanMessage) else "tool" if isinstance(m, ToolMessage) else "ai",
                     _text(m)) for m in earlier if not isinstance(m, SystemMessage)]
-        plan = plan_turn(_text(messages[last_human]), role, signed_in, history, nn=self.nn)
+        lang = reply_language(_text(messages[last_human]), [t for k, t in history if k == "human"],
+                              preferred_from(system, [_text(m) for m in messages if isinstance(m, ToolMessage)]))
+        plan = plan_turn(_text(messages[last_human]), role, signed_in, history, nn=self.nn, lang=lang)
         stopped = any(r.get("kind") in ("error", "refusal", "confirm") or (r.get("kind") == "auth" and not r.get("ok"))
                       for r in results)
         if not stopped and len(results) < len(plan.calls):
@@ -58,4 +61,4 @@ class OfflineChatModel(BaseChatModel):
                 return AIMessage(content=f"I can't do that here (no {call.name} tool for this role).")
             return AIMessage(content="", tool_calls=[{"name": call.name, "args": call.args,
                                                       "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
-        return AIMessage(content=compose(results) if results else (plan.reply or "How can I help?"))
+        return AIMessage(content=compose(results, lang) if results else (plan.reply or "How can I help?"))

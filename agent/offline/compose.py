@@ -134,9 +134,19 @@ RENDER = {"passages": _passages, "orders": _orders, "order": _order, "retention"
           or "No matching customers."}
 
 
-def compose(results: list[dict[str, Any]]) -> str:
+RENDER["language"] = lambda r: ("OK, I'll answer in English from now on." if r.get("language") == "en" else
+                                "OK, I'll answer in Chinese from now on.")
+
+
+def compose(results: list[dict[str, Any]], lang: str = "en") -> str:
+    """The reply for a turn's tool results, in English or Chinese ('zh'); staff views stay in English."""
+    table = RENDER
+    if lang == "zh":
+        from agent.offline.compose_zh import RENDER_ZH
+
+        table = {**RENDER, **RENDER_ZH}
     parts = []
     for r in results:
-        fn = RENDER.get(r.get("kind", ""))
+        fn = table.get(r.get("kind", ""))
         parts.append(fn(r) if fn else str(r.get("text", "")))
     return "\n\n".join(p for p in parts if p)

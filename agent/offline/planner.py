@@ -6,11 +6,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from agent.offline import replies_zh as zh
 from agent.offline.router import Route, route
 from agent.offline.slots import order_ids
 
 ACCOUNT = {"list_orders", "order_details", "cancel_order", "return_items", "change_address", "refund_status",
-           "profile", "recommend"}
+           "profile", "recommend", "set_language"}
 ASK_IDENTITY = ("I can help with that once you're verified: please tell me the email address on your account, "
                 "or your full name and zip/postcode.")
 DIRECT = {
@@ -47,7 +48,7 @@ def remembered_order(history: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]]) -> Plan:
+def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]], lang: str = "en") -> Plan:
     s, intent = r.slots, r.intent
     order = s.get("order_id") or remembered_order(history)
     if intent == "list_orders":
@@ -66,6 +67,8 @@ def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]]) -> Plan:
         if not order:
             return Plan([Call("list_my_orders", {})])
         if "address" not in s:
+            if lang == "zh":
+                return Plan([], zh.ASK_ADDRESS.format(order=order))
             return Plan([], "Which new address should order " + order + " go to? Please give street, city and "
                                                                          "postcode, e.g. 'to 5 High Street, Leeds LS1 4AB'.")
         return Plan([Call("change_order_address", {"order_id": order, **s["address"]})])
@@ -75,31 +78,36 @@ def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]]) -> Plan:
         return Plan([Call("my_profile", {})])
     if intent == "recommend":
         return Plan([Call("suggest_products", {"k": 5})])
+    if intent == "set_language":
+        return Plan([Call("set_language", {"language": s["language"]})])
     raise ValueError(intent)
 
 
-def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, str]], nn: Any = None) -> Plan:
-    """history: earlier (kind, text) pairs, kind in human | ai | tool."""
+def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, str]], nn: Any = None,
+              lang: str = "en") -> Plan:
+    """history: earlier (kind, text) pairs, kind in human | ai | tool; lang: the reply language (en | zh)."""
     r = route(text, role, nn=nn)
     if r.intent in DIRECT:
-        return Plan([], DIRECT[r.intent])
+        return Plan([], zh.DIRECT[r.intent] if lang == "zh" else DIRECT[r.intent])
+    if role == "shopper" and r.intent == "set_language" and not signed_in:
+        return Plan([], zh.LANGUAGE_NOTED[r.slots["language"]])  # nothing to store for an anonymous visitor
     if role == "shopper":
         if r.intent == "identify":
             calls = [Call("verify_identity", {k: r.slots[k] for k in ("email", "first_name", "last_name", "zip")
                                               if k in r.slots})]
             earlier = [t for k, t in history if k == "human"]
             if earlier and (prev := route(earlier[-1], role)).intent in ACCOUNT:
-                calls += _shopper_calls(prev, earlier[-1], history).calls
+                calls += _shopper_calls(prev, earlier[-1], history, lang).calls
             return Plan(calls)
         if r.intent in ACCOUNT:
             if not signed_in:
-                return Plan([], ASK_IDENTITY)
-            return _shopper_calls(r, text, history)
+                return Plan([], zh.ASK_IDENTITY if lang == "zh" else ASK_IDENTITY)
+            return _shopper_calls(r, text, history, lang)
         if r.intent == "handoff":
             asked = [t for k, t in history if k == "human"][-2:] + [text]
             return Plan([Call("request_human", {"summary": " / ".join(asked)[:400]})])
         if r.intent == "product_options":
-            return Plan([Call("product_options", {"name": text})])
+            return Plan([Call("product_options", {"name": zh.product_words(text)})])
         return Plan([Call("search_knowledge", {"query": text})])
     s = r.slots
     if r.intent in ("retention_summary", "customer_orders"):

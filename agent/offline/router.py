@@ -12,13 +12,15 @@ from typing import Any
 
 import numpy as np
 
+from agent.language import CJK, requested
+from agent.offline import rules_zh as zh
 from agent.offline.slots import extract
 
-ABUSE = re.compile(r"\b(idiot|stupid|useless|shut up|damn you|f+u+c+k|shit|crap bot|moron)\b", re.I)
+ABUSE = re.compile(r"\b(idiot|stupid|useless|shut up|damn you|f+u+c+k|shit|crap bot|moron)\b|" + zh.ABUSE_ZH, re.I)
 INJECTION = re.compile(r"ignore (all |any |the )?(previous|prior|above) (instructions|rules)|system prompt|"
-                       r"you are now|developer mode|pretend (you are|to be)|act as (an? )?(admin|staff)", re.I)
+                       r"you are now|developer mode|pretend (you are|to be)|act as (an? )?(admin|staff)|" + zh.INJECTION_ZH, re.I)
 GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers)\b[\s!.,]*"
-                      r"(there)?[\s!.]*$", re.I)
+                      r"(there)?[\s!.]*$|" + zh.GREETING_ZH, re.I)
 
 # (intent, pattern) in priority order, per role; the first match wins.
 RULES: dict[str, list[tuple[str, str]]] = {
@@ -57,7 +59,7 @@ RULES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-EXAMPLES: dict[str, list[str]] = {
+EXAMPLES_EN: dict[str, list[str]] = {
     "policy": ["what is your return policy", "how long does delivery take", "do you ship to Germany",
                "how do I reset my password", "which payment methods do you accept", "how do I get an invoice",
                "how do loyalty points work", "can I use two coupons", "how do I delete my account",
@@ -68,6 +70,7 @@ EXAMPLES: dict[str, list[str]] = {
     "recommend": ["what should I buy next", "anything you think I'd like", "ideas for a present"],
     "handoff": ["let me talk to your staff", "I need a person to help", "get me a manager"],
 }
+EXAMPLES: dict[str, list[str]] = {k: v + zh.EXAMPLES_ZH.get(k, []) for k, v in EXAMPLES_EN.items()}
 
 
 @dataclass
@@ -93,6 +96,10 @@ class NearestExamples:
         return self.labels[best], float(sims[best])
 
 
+def zh_chars(text: str) -> list[str]:
+    return CJK.findall(text)
+
+
 def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, threshold: float = 0.55) -> Route:
     slots = extract(text)
     low = text.lower().strip()
@@ -100,16 +107,21 @@ def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, t
         return Route("injection", slots)
     if ABUSE.search(text):
         return Route("abusive", slots)
-    if GREETING.match(text):
+    if GREETING.match(text.strip()):
         return Route("greeting", slots)
+    chinese = bool(zh_chars(text))
+    if role == "shopper" and (lang := requested(text)):
+        return Route("set_language", {**slots, "language": lang})
     if role == "shopper" and ("email" in slots or ("zip" in slots and "first_name" in slots)) and \
-            len(low.split()) <= 14 and not re.search(r"\b(order|cancel|return|refund)\b", low):
+            len(low.split()) <= 14 and len(text) <= 80 and \
+            not re.search(r"\b(order|cancel|return|refund)\b|" + zh.ACCOUNT_WORDS_ZH, low):
         return Route("identify", slots)
     if role == "shopper" and (slots.get("customer_id") or re.search(r"\b(someone else|another customer|"
                                                                     r"other customers?|my (friend|neighbou?r|wife|"
-                                                                    r"husband)'s)\b", low)):
+                                                                    r"husband)'s)\b|" + zh.OTHER_CUSTOMER_ZH, low)):
         return Route("other_customer", slots)
-    for intent, pattern in RULES.get(role, []):
+    rules = (zh.RULES_ZH if chinese and role == "shopper" else []) + RULES.get(role, [])
+    for intent, pattern in rules:
         if re.search(pattern, low, re.I):
             return Route(intent, slots)
     if nn is not None and role == "shopper":

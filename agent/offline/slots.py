@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-ORDER = re.compile(r"#\s?W\s?(\d{7})\b|\bW(\d{7})\b|(?<![\w#])(C?\d{6})\b", re.I)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+from agent.offline import slots_zh as zh
+
+# ASCII word boundaries, so ids inside Chinese text ("订单W9000003到了吗", "订单581001") are found too
+ORDER = re.compile(r"#\s?W\s?(\d{7})(?!\d)|(?<![A-Za-z0-9_])W(\d{7})(?!\d)|(?<![A-Za-z0-9_#])(C?\d{6})(?![A-Za-z0-9_])",
+                   re.I)
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 CUSTOMER = re.compile(r"\b(?:customer|client|id)\s*(?:id\s*)?#?\s*(\d{5})\b|\b([a-z]+_[a-z]+_\d{4})\b", re.I)
 ZIP = re.compile(r"\b(?:zip|postcode|post code|postal code)(?:\s+code)?\s*(?:is|:)?\s*([A-Z0-9]{2,4}\s?[0-9][A-Z]{2}|\d{5})",
                  re.I)
@@ -19,7 +23,7 @@ BANDS = ("high", "medium", "low")
 
 def order_ids(text: str) -> list[str]:
     out = []
-    for m in ORDER.finditer(text):
+    for m in ORDER.finditer(zh.without_postcodes(text)):
         if m.group(1) or m.group(2):
             out.append("#W" + (m.group(1) or m.group(2)))
         else:
@@ -42,6 +46,8 @@ def extract(text: str) -> dict[str, Any]:
     if m := ADDRESS.search(text.strip()):
         slots["address"] = {"address1": m.group(1).strip(), "city": m.group(2).strip(), "zip": m.group(3).upper(),
                             "country": (m.group(4) or "United Kingdom").strip()}
+    if zh.CJK.search(text):
+        zh.extract_into(slots, text)
     low = text.lower()
     for seg in SEGMENTS:
         if seg in low.replace("’", "'") and not (seg == "at risk" and "at risk in" in low):
@@ -52,5 +58,6 @@ def extract(text: str) -> dict[str, Any]:
     for band in BANDS:
         if re.search(rf"\b{band}[- ]risk\b", low):
             slots["band"] = band
-    slots["reason"] = "ordered by mistake" if re.search(r"mistake|by accident|wrong", low) else "no longer needed"
+    slots["reason"] = "ordered by mistake" if re.search(r"mistake|by accident|wrong|买错|下错|点错|拍错|误购|不小心",
+                                                        low) else "no longer needed"
     return slots

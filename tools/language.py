@@ -1,0 +1,30 @@
+"""The shopper's preferred language ('en' | 'zh'), kept on their own customer record for later conversations and
+campaigns. The shopper asks for it explicitly ("请用中文回复"), or the runner records the language they keep writing
+in; either way it goes through the registry, so it is audited, and only ever touches the principal's record."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from agent.session import Session
+from shop import queries as q
+from tools import tool
+from tools.orders import me
+
+
+class LanguageArgs(BaseModel):
+    language: Literal["en", "zh"] = Field(description="'en' for English, 'zh' for Chinese")
+
+
+@tool("set_language", LanguageArgs, roles=("shopper",))
+def set_language(session: Session, language: str) -> dict[str, Any]:
+    """Remember the language the shopper wants to be answered in ('en' or 'zh') on their own account."""
+    cid = me(session)
+    before = q.preferred_language(session.con, cid)
+    if before != language:
+        q.set_preferred_language(session.con, cid, language)
+        q.audit(session.con, "shopper", cid, "write:set_language", cid, {"from": before, "to": language}, True)
+    session.facts["language"] = language
+    return {"kind": "language", "language": language, "changed": before != language}
