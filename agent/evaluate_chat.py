@@ -16,7 +16,8 @@ from agent.errors import RetainError
 SUITE_DIR = Path(__file__).resolve().parents[1] / "tests" / "eval" / "conversations"
 
 
-def load_cases(path: Path | None = None) -> list[dict[str, Any]]:
+def load_cases(path: Path | None = None, lang: str | None = None) -> list[dict[str, Any]]:
+    """The suite's cases; lang ('en' | 'zh') keeps one language (a case's `lang`, else zh for zh_*.yaml files)."""
     import yaml
 
     root = path or SUITE_DIR
@@ -27,7 +28,14 @@ def load_cases(path: Path | None = None) -> list[dict[str, Any]]:
     for f in files:
         for case in yaml.safe_load(f.read_text(encoding="utf-8")) or []:
             case.setdefault("file", f.name)
+            case.setdefault("lang", "zh" if f.name.startswith("zh_") else "en")
             cases.append(case)
+    if lang is not None:
+        if lang not in ("en", "zh"):
+            raise RetainError(f"--lang must be en or zh, not {lang!r}")
+        cases = [c for c in cases if c["lang"] == lang]
+        if not cases:
+            raise RetainError(f"{root}: no conversations in language {lang!r}")
     return cases
 
 
@@ -94,14 +102,14 @@ def run_case(case: dict[str, Any], base: Settings, model_spec: str, workdir: Pat
     finally:
         con.close()
     return {"id": case["id"], "role": case.get("role", "shopper"), "category": case.get("category", "other"),
-            "passed": not problems, "problems": problems}
+            "lang": case.get("lang", "en"), "passed": not problems, "problems": problems}
 
 
 def run_suite(base: Settings, model_spec: str = "offline", path: Path | None = None,
-              progress: Any = None) -> dict[str, Any]:
+              progress: Any = None, lang: str | None = None) -> dict[str, Any]:
     if not base.db_path.exists():
         raise RetainError(f"{base.db_path}: no demo store; run `retain demo` first (or pass --data-dir)")
-    cases = load_cases(path)
+    cases = load_cases(path, lang)
     results = []
     task = progress.add_task("conversations", total=len(cases)) if progress is not None else None
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,9 +119,11 @@ def run_suite(base: Settings, model_spec: str = "offline", path: Path | None = N
                 progress.advance(task)
     by_role: dict[str, list[bool]] = defaultdict(list)
     by_cat: dict[str, list[bool]] = defaultdict(list)
+    by_lang: dict[str, list[bool]] = defaultdict(list)
     for r in results:
         by_role[r["role"]].append(r["passed"])
         by_cat[r["category"]].append(r["passed"])
+        by_lang[r["lang"]].append(r["passed"])
 
     def rate(xs: list[bool]) -> float:
         return round(sum(xs) / len(xs), 4) if xs else 0.0
@@ -121,6 +131,7 @@ def run_suite(base: Settings, model_spec: str = "offline", path: Path | None = N
     return {"model": model_spec, "cases": len(results), "pass_rate": rate([r["passed"] for r in results]),
             "by_role": {k: rate(v) for k, v in sorted(by_role.items())},
             "by_category": {k: rate(v) for k, v in sorted(by_cat.items())},
+            "by_lang": {k: rate(v) for k, v in sorted(by_lang.items())},
             "failures": [r for r in results if not r["passed"]]}
 
 

@@ -15,8 +15,9 @@ _YES = (r"yes|yes please|y|yeah|yep|sure|ok|okay|confirm|confirmed|go ahead|do i
 _NO = (r"no|n|nope|no thanks|don't|do not|cancel that|stop|never mind|"
        r"不用了|不用|不要|不要了|不|不了|算了|不需要|先不要|先不用|暂时不用|取消操作|别|别了|不用了谢谢|不对")
 _SEP = r"[\s,，.。!！~～]*"
-YES = re.compile(rf"^{_SEP}({_YES})({_SEP}({_YES}))*{_SEP}$", re.I)
-NO = re.compile(rf"^{_SEP}({_NO})({_SEP}({_NO}))*{_SEP}$", re.I)
+_POLITE = r"谢谢|谢谢你|谢谢您|谢啦|多谢|麻烦了|麻烦你了|thanks|thank you"  # may follow an answer, never replace it
+YES = re.compile(rf"^{_SEP}({_YES})({_SEP}({_YES}|{_POLITE}))*{_SEP}$", re.I)
+NO = re.compile(rf"^{_SEP}({_NO})({_SEP}({_NO}|{_POLITE}))*{_SEP}$", re.I)
 UNCHANGED = {"en": "OK, I haven't changed anything.", "zh": "好的，我没有做任何更改。"}
 
 

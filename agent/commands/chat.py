@@ -59,9 +59,10 @@ def route(text: str = typer.Argument(...), role: str = typer.Option("shopper", "
 def eval_chat(
     model: str = typer.Option("offline", "--model"),
     cases: Path = typer.Option(None, "--cases", help="a conversation file or folder (default: the shipped suite)"),
+    lang: str = typer.Option(None, "--lang", help="only the conversations in this language: en | zh"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Run the conversation suite; pass rates by role and category."""
+    """Run the conversation suite; pass rates by role, category and language."""
     from agent.evaluate_chat import run_suite
 
     s = settings()
@@ -74,13 +75,13 @@ def eval_chat(
         with progress() as bar:
             build_demo_all(s, progress=bar)
     with progress() as bar:
-        report = run_suite(s, model, cases, progress=bar)
+        report = run_suite(s, model, cases, progress=bar, lang=lang)
     if as_json:
         print_json(report)
         return
     c = console()
     c.print(f"{report['cases']} conversations, pass rate {report['pass_rate']:.1%} ({model})")
-    for k, v in {**report["by_role"], **report["by_category"]}.items():
+    for k, v in {**report["by_role"], **report["by_category"], **report["by_lang"]}.items():
         c.print(f"  {k:20s} {v:.1%}")
     for f in report["failures"]:
         c.print(f"[red]FAIL[/] {f['id']}: {'; '.join(f['problems'])}", highlight=False)

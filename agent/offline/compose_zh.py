@@ -39,7 +39,7 @@ MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
      lambda m: "请先验证您的身份：告诉我您账户的邮箱地址，或您的全名和邮编。"),
     (re.compile(r"order (\S+) is ([a-z ]+); only ([a-z ]+?) orders can be ([a-z ]+)", re.I),
      lambda m: f"订单 {m[1]} 的状态是{status(m[2])}，只有{_statuses(m[3])}的订单才能"
-               + {"cancelled": "取消", "modified": "修改", "returned or exchanged": "退货或换货"}.get(m[4], m[4]) + "。"),
+               + {"cancelled": "取消", "modified": "修改", "changed": "修改", "returned or exchanged": "退货或换货"}.get(m[4], m[4]) + "。"),
     (re.compile(r"Order (\S+) is ([a-z ]+); only pending orders can be changed"),
      lambda m: f"订单 {m[1]} 的状态是{status(m[2])}，只有待处理的订单才能修改。"),
     (re.compile(r"order (\S+) was delivered (\d+) days ago; returns and exchanges are accepted within (\d+) days"),

@@ -110,8 +110,6 @@ def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, t
     if GREETING.match(text.strip()):
         return Route("greeting", slots)
     chinese = bool(zh_chars(text))
-    if role == "shopper" and (lang := requested(text)):
-        return Route("set_language", {**slots, "language": lang})
     if role == "shopper" and ("email" in slots or ("zip" in slots and "first_name" in slots)) and \
             len(low.split()) <= 14 and len(text) <= 80 and \
             not re.search(r"\b(order|cancel|return|refund)\b|" + zh.ACCOUNT_WORDS_ZH, low):
@@ -120,6 +118,10 @@ def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, t
                                                                     r"other customers?|my (friend|neighbou?r|wife|"
                                                                     r"husband)'s)\b|" + zh.OTHER_CUSTOMER_ZH, low)):
         return Route("other_customer", slots)
+    if role == "shopper" and (lang := requested(text)):
+        return Route("set_language", {**slots, "language": lang})
+    if chinese and role == "shopper" and "address" in slots:  # "改为广东省深圳市…，邮编518057" after being asked
+        return Route("change_address", slots)
     rules = (zh.RULES_ZH if chinese and role == "shopper" else []) + RULES.get(role, [])
     for intent, pattern in rules:
         if re.search(pattern, low, re.I):
