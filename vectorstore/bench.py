@@ -1,4 +1,6 @@
-"""`retain bench retrieval`: ingest throughput and query latency at 1k and 20k chunks (synthetic scale corpus)."""
+"""`retain bench retrieval`: ingest throughput and query latency at 1k and 20k chunks (synthetic scale corpus),
+and each embedder side by side (minilm, use-m, hash): load time, embedding throughput, single-query embedding
+p50/p95 and dense/hybrid query p95 over the eval corpus, for English and Chinese questions."""
 
 from __future__ import annotations
 
@@ -86,4 +88,57 @@ def run_bench(settings: Settings, sizes: tuple[int, ...] = (1000, 20000), querie
             row["hybrid_to_bare_chroma_p50"] = round(float(np.median(times["hybrid"]) /
                                                            np.median(times["bare_chroma"])), 2)
             out["sizes"][str(size)] = row
+    return out
+
+
+EMBEDDERS = ("minilm", "use-m", "hash")
+
+
+def bench_embedders(settings: Settings, specs: tuple[str, ...] = EMBEDDERS, queries: int = 50) -> dict[str, Any]:
+    """Per embedder: load s, embedding throughput on the eval corpus's chunks, single-query embedding p50/p95,
+    and dense and hybrid query p50/p95 (English and Chinese questions) with that embedder for every language."""
+    from vectorstore.build import render_corpus
+    from vectorstore.chroma import client, open_collection
+    from vectorstore.documents import chunk_document
+    from vectorstore.embeddings import load_embedder
+    from vectorstore.evaluate import default_questions, load_questions
+    from vectorstore.ingest import discover, ingest_documents
+    from vectorstore.loaders import load_path
+    from vectorstore.retriever import HybridRetriever
+
+    qs = {lang: [q["question"] for q in load_questions(default_questions(lang), lang)][:queries]
+          for lang in ("en", "zh")}
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="retain-bench-emb-") as tmp:
+        roots = render_corpus(settings, Path(tmp) / "corpus", "tau")
+        docs = [d for f, doc_id, _r in discover(roots) for d in load_path(f, doc_id, settings.max_doc_bytes)]
+        texts = [c.text for d in docs for c in chunk_document(d)]
+        cl = client(settings, path=Path(tmp) / "chroma")
+        for spec in specs:
+            t0 = time.perf_counter()
+            emb = load_embedder(spec)
+            emb.embed(["warm up"])
+            load_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            emb.embed(texts)
+            secs = time.perf_counter() - t0
+            one: list[float] = []
+            for q in qs["en"] + qs["zh"]:
+                t = time.perf_counter()
+                emb.embed([q])
+                one.append(time.perf_counter() - t)
+            col = open_collection(cl, f"bench-{spec.replace(':', '-')}", spec)
+            ingest_documents(col, docs, emb)
+            r = HybridRetriever(col, emb)  # this embedder for every language
+            row: dict[str, Any] = {"dim": int(emb.dim), "load_s": round(load_s, 2), "chunks": len(texts),
+                                   "embed_per_s": round(len(texts) / secs, 1), "query_embed": _pct(one)}
+            for lang, lq in qs.items():
+                for m in ("dense", "hybrid"):
+                    times = []
+                    for q in lq:
+                        t = time.perf_counter()
+                        r.search(q, 5, method=m)
+                        times.append(time.perf_counter() - t)
+                    row[f"{m}_{lang}"] = _pct(times)
+            out[spec] = row
     return out

@@ -102,13 +102,20 @@ def eval_retrieval(
 def bench_retrieval(
     sizes: str = typer.Option("1000,20000", "--sizes", help="collection sizes in chunks, comma-separated"),
     queries: int = typer.Option(100, "--queries", help="queries timed at each size"),
+    embedders: str = typer.Option("minilm,use-m,hash", "--embedders",
+                                  help="embedders compared side by side on the eval corpus ('' = skip)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Ingest throughput and bm25/dense/hybrid/bare-Chroma query p50/p95 on a generated scale corpus."""
-    from vectorstore.bench import run_bench
+    """Ingest throughput and bm25/dense/hybrid/bare-Chroma query p50/p95 on a generated scale corpus (with
+    RETAIN_EMBEDDING), then each embedder side by side: throughput, query-embedding and dense/hybrid p95."""
+    from vectorstore.bench import bench_embedders, run_bench
 
+    s = settings()
     with progress() as bar:
-        out = run_bench(settings(), tuple(int(x) for x in sizes.split(",")), queries, progress=bar)
+        out = run_bench(s, tuple(int(x) for x in sizes.split(",") if x), queries, progress=bar)
+    specs = tuple(x.strip() for x in embedders.split(",") if x.strip())
+    if specs:
+        out["embedders"] = bench_embedders(s, specs, min(queries, 50))
     if as_json:
         print_json(out)
         return
@@ -116,3 +123,15 @@ def bench_retrieval(
         console().print(f"[bold]{size} chunks[/]: ingest {row['ingest_chunks_per_s']} chunks/s; " + "; ".join(
             f"{m} p50 {v['p50_ms']} ms p95 {v['p95_ms']} ms" for m, v in row["query"].items())
             + f"; hybrid/bare {row['hybrid_to_bare_chroma_p50']}x", highlight=False)
+    if out.get("embedders"):
+        from rich.table import Table
+
+        t = Table(title="embedders side by side (eval corpus; p50/p95 ms)")
+        for col in ("embedder", "dim", "load s", "embed/s", "query embed", "dense en", "hybrid en", "dense zh",
+                    "hybrid zh"):
+            t.add_column(col, justify="left" if col == "embedder" else "right")
+        for spec, r in out["embedders"].items():
+            t.add_row(spec, str(r["dim"]), str(r["load_s"]), str(r["embed_per_s"]), *[
+                f"{r[k]['p50_ms']}/{r[k]['p95_ms']}"
+                for k in ("query_embed", "dense_en", "hybrid_en", "dense_zh", "hybrid_zh")])
+        console().print(t)
