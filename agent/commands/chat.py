@@ -93,6 +93,8 @@ def eval_intents(
     path: Path = typer.Argument(..., help="CSV with columns text,intent"),
     mapping: Path = typer.Option(None, "--map", help="JSON {their_label: our_intent}"),
     role: str = typer.Option("shopper", "--role"),
+    nearest: str = typer.Option(None, "--nearest", help="also use the nearest-example fallback with this embedder "
+                                                         "(e.g. use-m, minilm, hash)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Routing accuracy on a labelled CSV, through a label mapping."""
@@ -107,17 +109,23 @@ def eval_intents(
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     if not rows or not {"text", "intent"} <= set(rows[0]):
         raise RetainError(f"{path}: needs columns 'text' and 'intent'")
+    nn = None
+    if nearest:
+        from agent.offline.router import NearestExamples
+        from vectorstore.embeddings import load_embedder
+
+        nn = NearestExamples(load_embedder(nearest))
     hits = 0
     per: dict[str, list[int]] = {}
     for r in rows:
         want = label_map.get(r["intent"], r["intent"])
-        got = route_text(r["text"], role).intent
+        got = route_text(r["text"], role, nn=nn).intent
         ok = got == want
         hits += ok
         per.setdefault(want, [0, 0])
         per[want][0] += ok
         per[want][1] += 1
-    out = {"file": str(path), "n": len(rows), "accuracy": round(hits / len(rows), 4),
+    out = {"file": str(path), "n": len(rows), "nearest": nearest, "accuracy": round(hits / len(rows), 4),
            "by_intent": {k: round(a / n, 4) for k, (a, n) in sorted(per.items())}}
     if as_json:
         print_json(out)

@@ -93,3 +93,31 @@ def test_planner_answers_in_the_reply_language() -> None:
     assert plan_turn("where is my order", "shopper", False, [], lang="en").reply.startswith("I can help")
     p = plan_turn("T恤有哪些尺码", "shopper", True, [], lang="zh")
     assert p.calls[0].name == "product_options" and "t-shirt" in p.calls[0].args["name"]
+
+
+def test_suite_filters_by_language() -> None:
+    from agent.errors import RetainError
+    from agent.evaluate_chat import load_cases
+
+    zh = load_cases(lang="zh")
+    assert len(zh) >= 30 and all(c["file"].startswith("zh_") for c in zh)
+    assert sum(c["category"] == "security" for c in zh) >= 10
+    assert not any(c["file"].startswith("zh_") for c in load_cases(lang="en"))
+    with pytest.raises(RetainError, match="en or zh"):
+        load_cases(lang="fr")
+
+
+def test_eval_intents_zh_rules_and_nearest_fallback() -> None:
+    import json
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    root = Path(__file__).resolve().parents[1] / "eval"
+    args = ["eval", "intents", str(root / "intents_zh.csv"), "--map", str(root / "intents_map.json"), "--json"]
+    rules = json.loads(CliRunner().invoke(app, args).stdout)
+    assert rules["n"] >= 150 and rules["accuracy"] >= 0.8, rules
+    hashed = json.loads(CliRunner().invoke(app, [*args, "--nearest", "hash"]).stdout)
+    assert hashed["nearest"] == "hash" and hashed["n"] == rules["n"]
