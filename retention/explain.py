@@ -1,7 +1,14 @@
-"""Each customer's top churn drivers in plain words, from LightGBM feature contributions."""
+"""Each customer's top churn drivers in plain words, from LightGBM feature contributions.
+
+Contributions are path attributions (Saabas): along the path a customer takes through each tree, every split
+credits its feature with the change in the node's output. They add up, with the trees' root outputs, to the
+model's raw score exactly, like TreeSHAP's, but cost one leaf lookup per tree instead of TreeSHAP's
+O(leaves x depth^2) per tree, which matters at a million customers (TreeSHAP there takes ~10 minutes on 2 cores).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -9,45 +16,115 @@ import pandas as pd
 
 from retention.features import FEATURES
 
+_TEXTS: dict[str, Callable[[float], str]] = {
+    "frequency": lambda v: f"only {int(v)} order(s) so far",
+    "orders_90d": lambda v: f"{int(v)} order(s) in the last 90 days",
+    "activity_ratio": lambda v: "fewer orders lately than in the months before",
+    "spend_90d": lambda v: f"spent {v:.0f} in the last 90 days",
+    "monetary": lambda v: f"lifetime spend {v:.0f}",
+    "tenure_days": lambda v: f"customer for {int(v)} days",
+    "sessions_30d": lambda v: f"{int(v)} visit(s) in the last 30 days",
+    "sessions_prev_60d": lambda v: "visits have dropped off",
+    "views_30d": lambda v: f"{int(v)} product views in the last 30 days",
+    "negative_reviews_90d": lambda v: f"{int(v)} negative review(s) in the last 90 days",
+    "tickets_90d": lambda v: f"{int(v)} support ticket(s) in the last 90 days",
+    "open_tickets": lambda v: f"{int(v)} open support ticket(s)",
+    "cancel_rate": lambda v: f"{v:.0%} of their orders were cancelled",
+    "cart_abandon_rate_90d": lambda v: f"abandons {v:.0%} of carts",
+    "gap_trend": lambda v: "the time between orders is growing",
+    "avg_rating": lambda v: f"average review rating {v:.1f}",
+}
 
-def _sentence(feature: str, row: pd.Series) -> str:
+
+def _sentence(feature: str, row: Mapping[str, Any]) -> str:
     v = row.get(feature)
-    gap = row.get("mean_gap_days")
     if feature in ("recency_days", "overdue_ratio"):
+        gap = row.get("mean_gap_days")
         if pd.notna(gap) and gap:
             return f"no order for {int(row['recency_days'])} days, {row['recency_days'] / gap:.1f} times their usual gap"
         return f"no order for {int(row['recency_days'])} days"
     if v is None or pd.isna(v):
         return f"{feature.replace('_', ' ')} unknown"
-    texts = {
-        "frequency": lambda: f"only {int(v)} order(s) so far",
-        "orders_90d": lambda: f"{int(v)} order(s) in the last 90 days",
-        "activity_ratio": lambda: "fewer orders lately than in the months before",
-        "spend_90d": lambda: f"spent {v:.0f} in the last 90 days",
-        "monetary": lambda: f"lifetime spend {v:.0f}",
-        "tenure_days": lambda: f"customer for {int(v)} days",
-        "sessions_30d": lambda: f"{int(v)} visit(s) in the last 30 days",
-        "sessions_prev_60d": lambda: "visits have dropped off",
-        "views_30d": lambda: f"{int(v)} product views in the last 30 days",
-        "negative_reviews_90d": lambda: f"{int(v)} negative review(s) in the last 90 days",
-        "tickets_90d": lambda: f"{int(v)} support ticket(s) in the last 90 days",
-        "open_tickets": lambda: f"{int(v)} open support ticket(s)",
-        "cancel_rate": lambda: f"{v:.0%} of their orders were cancelled",
-        "cart_abandon_rate_90d": lambda: f"abandons {v:.0%} of carts",
-        "gap_trend": lambda: "the time between orders is growing",
-        "avg_rating": lambda: f"average review rating {v:.1f}",
-    }
-    fn = texts.get(feature)
-    return fn() if fn else f"{feature.replace('_', ' ')} = {v:g}"
+    fn = _TEXTS.get(feature)
+    return fn(v) if fn else f"{feature.replace('_', ' ')} = {v:g}"
 
 
-def drivers(booster: Any, X: np.ndarray, feats: pd.DataFrame, top: int = 3) -> list[list[dict[str, Any]]]:
-    contrib = booster.predict(X, pred_contrib=True)[:, :-1]
+def _path_tables(booster: Any, n_features: int) -> tuple[np.ndarray, np.ndarray, str]:
+    """(trees, leaves, features): each leaf's per-feature contributions along its root-to-leaf path; (trees, leaves):
+    the leaf values; and the model's objective string."""
+    model = booster.dump_model()
+    info = model["tree_info"]
+    width = max(t["num_leaves"] for t in info)
+    tables = np.zeros((len(info), width, n_features), dtype=np.float32)
+    values = np.zeros((len(info), width), dtype=np.float64)
+    for t, tree in enumerate(info):
+        stack = [(tree["tree_structure"], np.zeros(n_features))]
+        while stack:
+            node, acc = stack.pop()
+            if "split_feature" not in node:  # a tree that is a single leaf credits no feature
+                values[t, node.get("leaf_index", 0)] = node["leaf_value"]
+                continue
+            for side in ("left_child", "right_child"):
+                child, a = node[side], acc.copy()
+                a[node["split_feature"]] += (child["leaf_value"] if "leaf_index" in child
+                                             else child["internal_value"]) - node["internal_value"]
+                if "leaf_index" in child:
+                    tables[t, child["leaf_index"]] = a
+                    values[t, child["leaf_index"]] = child["leaf_value"]
+                else:
+                    stack.append((child, a))
+    return tables, values, str(model.get("objective", ""))
+
+
+def contributions(booster: Any, X: np.ndarray, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+    """Per-customer, per-feature path contributions (n x features) and the raw score (n), from one pass of leaf
+    lookups: the raw score is the sum of the leaves reached, as in LightGBM's own predict."""
+    tables, values, _ = _path_tables(booster, X.shape[1])
+    out = np.empty((len(X), X.shape[1]), dtype=np.float32)
+    raw = np.zeros(len(X), dtype=np.float64)
+    buf = np.empty((min(chunk, len(X)), X.shape[1]), dtype=np.float32)
+    for lo in range(0, len(X), chunk):
+        leaves = booster.predict(X[lo:lo + chunk], pred_leaf=True).reshape(-1, len(tables))
+        acc, r = out[lo:lo + len(leaves)], raw[lo:lo + len(leaves)]
+        acc[:] = 0
+        b = buf[:len(leaves)]
+        for t in range(len(tables)):
+            np.take(tables[t], leaves[:, t], axis=0, out=b)
+            acc += b
+            r += values[t].take(leaves[:, t])
+    return out, raw
+
+
+def probability(booster: Any, raw: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """The model's probability from its raw score (binary objective: a sigmoid); other objectives ask LightGBM."""
+    objective = booster.dump_model(num_iteration=0)["objective"] if raw.size else ""
+    if objective.split(" ")[0] != "binary":
+        return np.asarray(booster.predict(X), dtype=np.float64)
+    scale = float(next((p.split(":")[1] for p in objective.split(" ") if p.startswith("sigmoid:")), 1.0))
+    return 1.0 / (1.0 + np.exp(-scale * raw))
+
+
+def drivers(booster: Any, X: np.ndarray, feats: pd.DataFrame, top: int = 3, contrib: np.ndarray | None = None
+            ) -> list[list[dict[str, Any]]]:
+    """Each customer's top positive contributions in plain words (pass `contrib` when already computed)."""
+    if contrib is None:
+        contrib = contributions(booster, X)[0]
+    order = np.argsort(-contrib, axis=1)[:, :top]
+    top_c = np.take_along_axis(contrib, order, axis=1).astype(np.float64)
+    vals = top_c.round(4).tolist()
+    positive = (top_c > 0).tolist()
+    picked = np.take_along_axis(X, order, axis=1).tolist()
+    recency = feats["recency_days"].to_numpy(dtype="float64").tolist()
+    gap = feats["mean_gap_days"].to_numpy(dtype="float64").tolist()
     out = []
-    for i in range(len(X)):
-        order = np.argsort(-contrib[i])[:top]
-        row = feats.iloc[i]
-        out.append([{"feature": FEATURES[j], "contribution": round(float(contrib[i, j]), 4),
-                     "value": None if pd.isna(row[FEATURES[j]]) else float(row[FEATURES[j]]),
-                     "text": _sentence(FEATURES[j], row)} for j in order if contrib[i, j] > 0])
+    for i, (js, cs, xs, ps) in enumerate(zip(order.tolist(), vals, picked, positive, strict=True)):
+        row: list[dict[str, Any]] = []
+        for j, c, v, p in zip(js, cs, xs, ps, strict=True):
+            if not p:  # sorted: the rest push the risk down, they are not churn drivers
+                break
+            name = FEATURES[j]
+            ctx = {name: v, "recency_days": recency[i], "mean_gap_days": gap[i]}
+            row.append({"feature": name, "contribution": c, "value": None if v != v else v,
+                        "text": _sentence(name, ctx)})
+        out.append(row)
     return out

@@ -31,17 +31,22 @@ def restrict_to_source(con: duckdb.DuckDBPyConnection, feats: pd.DataFrame, sour
 
 
 def score_customers(booster: Any, cal: Any, feats: pd.DataFrame, as_of: dt.date, version: str) -> pd.DataFrame:
+    """One row per customer of `feats`: probability, band, drivers, segment, RFM, CLV, lifecycle, model version."""
     from retention.churn import matrix
-    from retention.explain import drivers
+    from retention.explain import contributions, drivers, probability
     from retention.segments import clv_12m, lifecycle, rfm
 
     X = matrix(feats)
-    prob = cal.apply(booster.predict(X))
+    contrib, raw = contributions(booster, X)  # one pass over the trees gives the score and the drivers
+    prob = cal.apply(probability(booster, raw, X))
     seg = rfm(feats)
-    why = drivers(booster, X, feats)
+    why: list[str] = []
+    for lo in range(0, len(X), 100_000):  # serialised in slices, so a million customers' dicts never coexist
+        part = slice(lo, lo + 100_000)
+        why += [json.dumps(d) for d in drivers(booster, X[part], feats.iloc[part], contrib=contrib[part])]
     return feats[["customer_id"]].assign(
         as_of=as_of, churn_probability=np.round(prob, 4), risk_band=band(prob),
-        drivers=[json.dumps(d) for d in why], segment=seg["segment"].to_numpy(), rfm=seg["rfm"].to_numpy(),
+        drivers=why, segment=seg["segment"].to_numpy(), rfm=seg["rfm"].to_numpy(),
         clv_12m=clv_12m(feats, prob), lifecycle_stage=lifecycle(feats), model_version=version)
 
 
