@@ -41,12 +41,11 @@ FEATURES = ["recency_days", "frequency", "monetary", "avg_order_value", "tenure_
 
 SQL = """
 WITH cut AS (SELECT CAST(unnest(?::DATE[]) AS TIMESTAMP) AS cutoff),
-sales AS (
-    SELECT o.customer_id, o.order_id, o.created_at, sum(i.quantity * i.unit_price) AS amount,
-           count(*) AS lines
-    FROM orders o JOIN order_items i USING (order_id)
-    WHERE o.customer_id IS NOT NULL AND o.kind = 'sale' {source_filter}
-    GROUP BY ALL),
+sales AS (  -- lines summed per order before the join: one key to group on, and 3x fewer rows to join
+    SELECT o.customer_id, o.order_id, o.created_at, i.amount, i.lines
+    FROM orders o JOIN (SELECT order_id, sum(quantity * unit_price) AS amount, count(*) AS lines
+                        FROM order_items GROUP BY order_id) i USING (order_id)
+    WHERE o.customer_id IS NOT NULL AND o.kind = 'sale' {source_filter}),
 s AS (SELECT c.cutoff, x.* FROM cut c JOIN sales x ON x.created_at < c.cutoff),
 gaps AS (
     SELECT cutoff, customer_id, created_at,
