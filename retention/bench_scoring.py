@@ -141,7 +141,8 @@ def _peak_rss_gb() -> float:
     return round(kb / 1024 / 1024, 2)
 
 
-def train_model(seed: int = 7, customers: int = 20_000, lines_per_customer: int = 20) -> tuple[Any, Any]:
+def train_model(seed: int = 7, customers: int = 20_000, lines_per_customer: int = 20, grid: bool = True
+                ) -> tuple[Any, Any]:
     """LightGBM + calibrator from the production training code, on a small store from the same generator."""
     from retention.churn import Calibrator, matrix, train_lightgbm
     from retention.evaluate import _check, schedule
@@ -160,13 +161,13 @@ def train_model(seed: int = 7, customers: int = 20_000, lines_per_customer: int 
     _check(tr, "training cutoffs")
     _check(va, "validation cutoff")
     booster = train_lightgbm(matrix(tr), tr["churned"].to_numpy(), matrix(va), va["churned"].to_numpy(), seed,
-                             grid=False)
+                             grid=grid)
     cal, _ = Calibrator.choose(booster.predict(matrix(va)), va["churned"].to_numpy())
     return booster, cal
 
 
 def run_bench(customers: int = 1_000_000, lines_per_customer: int = 20, seed: int = 7, memory_limit: str = "3GB",
-              threads: int = 2, train_customers: int | None = None, progress: Any = None) -> dict[str, Any]:
+              threads: int = 2, train_customers: int | None = None, grid: bool = True, progress: Any = None) -> dict[str, Any]:
     import hashlib
 
     from retention.churn import matrix
@@ -176,7 +177,7 @@ def run_bench(customers: int = 1_000_000, lines_per_customer: int = 20, seed: in
 
     t0 = time.perf_counter()
     train_n = train_customers or min(20_000, max(2_000, customers))
-    booster, cal = train_model(seed, train_n, lines_per_customer)
+    booster, cal = train_model(seed, train_n, lines_per_customer, grid)
     train_s = time.perf_counter() - t0
     version = hashlib.sha1(booster.model_to_string().encode()).hexdigest()[:12]
     with tempfile.TemporaryDirectory(prefix="retain-bench-scoring-") as tmp:
@@ -222,7 +223,7 @@ def run_bench(customers: int = 1_000_000, lines_per_customer: int = 20, seed: in
         "scored": int(len(rows)), "written": int(written), "features_rows": int(len(feats)),
         "generation_s": round(gen_s, 2), "train_s": round(train_s, 2),
         "model": {"trained_on_customers": train_n, "trees": booster.num_trees(),
-                  "calibration": cal.method},
+                  "num_leaves": int(booster.params.get("num_leaves", 0)) or None, "calibration": cal.method},
         "features_s": round(features_s, 2), "scoring_s": round(scoring_s, 2), "write_s": round(write_s, 2),
         "total_s": round(total, 2), "customers_per_s": round(len(rows) / total),
         "bare_predict_s": round(bare_s, 3), "ratio_to_bare_predict": round(total / bare_s, 1),

@@ -13,7 +13,8 @@ from retention.bench_scoring import generate_store
 def bench() -> dict:
     from retention.bench_scoring import run_bench
 
-    return run_bench(customers=2_000, lines_per_customer=20, train_customers=2_000, memory_limit="1GB")
+    return run_bench(customers=2_000, lines_per_customer=20, train_customers=2_000, memory_limit="1GB",
+                     grid=False)
 
 
 def test_generated_store_has_the_requested_lines_and_the_feature_schema(store) -> None:
@@ -85,3 +86,32 @@ def test_cli_prints_one_json_object(monkeypatch, bench) -> None:
     assert seen["customers"] == 2_000 and seen["lines"] == 20
     bad = CliRunner().invoke(app, ["bench", "scoring", "--customers", "0"])
     assert bad.exit_code == 2 and "must be >= 1" in bad.output
+
+
+def test_driver_contributions_add_up_to_the_raw_score() -> None:
+    import lightgbm as lgb
+    import numpy as np
+    import pandas as pd
+
+    from retention.explain import contributions, drivers, probability
+    from retention.features import FEATURES
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, len(FEATURES)))
+    X[rng.random(X.shape) < 0.05] = np.nan  # missing values take the default branch
+    y = (X[:, 0] + 0.5 * np.nan_to_num(X[:, 3]) + rng.normal(size=3000) > 0).astype(int)
+    b = lgb.train({"objective": "binary", "num_leaves": 7, "verbose": -1, "num_threads": 1},
+                  lgb.Dataset(X, y), num_boost_round=30)
+    c, raw = contributions(b, X, chunk=700)  # several chunks
+    np.testing.assert_allclose(raw, b.predict(X, raw_score=True), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(probability(b, raw, X), b.predict(X), rtol=0, atol=1e-12)
+    roots = sum(t["tree_structure"].get("internal_value", t["tree_structure"].get("leaf_value", 0.0))
+                for t in b.dump_model()["tree_info"])
+    np.testing.assert_allclose(c.sum(axis=1) + roots, raw, atol=1e-4)  # local accuracy, as with TreeSHAP
+    assert np.abs(c[:, 0]).mean() > 5 * np.abs(c[:, 10]).mean()  # the informative feature carries the signal
+    feats = pd.DataFrame(X, columns=FEATURES)
+    why = drivers(b, X, feats)
+    for i in (0, 1, 2, 500):
+        cs = [d["contribution"] for d in why[i]]
+        assert cs == sorted(cs, reverse=True) and all(x > 0 for x in cs) and len(cs) <= 3
+        assert all(d["text"] for d in why[i])
