@@ -97,7 +97,9 @@ def contributions(booster: Any, X: np.ndarray, chunk: int = 20_000) -> tuple[np.
 
 def probability(booster: Any, raw: np.ndarray, X: np.ndarray) -> np.ndarray:
     """The model's probability from its raw score (binary objective: a sigmoid); other objectives ask LightGBM."""
-    objective = booster.dump_model(num_iteration=0)["objective"] if raw.size else ""
+    if not raw.size:
+        return raw.copy()
+    objective = str(booster.dump_model(num_iteration=0)["objective"])
     if objective.split(" ")[0] != "binary":
         return np.asarray(booster.predict(X), dtype=np.float64)
     scale = float(next((p.split(":")[1] for p in objective.split(" ") if p.startswith("sigmoid:")), 1.0))
