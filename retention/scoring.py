@@ -8,7 +8,6 @@ lifecycle stage for every row of the feature table; `write_scores` replaces the 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -33,17 +32,14 @@ def restrict_to_source(con: duckdb.DuckDBPyConnection, feats: pd.DataFrame, sour
 def score_customers(booster: Any, cal: Any, feats: pd.DataFrame, as_of: dt.date, version: str) -> pd.DataFrame:
     """One row per customer of `feats`: probability, band, drivers, segment, RFM, CLV, lifecycle, model version."""
     from retention.churn import matrix
-    from retention.explain import contributions, drivers, probability
+    from retention.explain import contributions, drivers_json, probability
     from retention.segments import clv_12m, lifecycle, rfm
 
     X = matrix(feats)
     contrib, raw = contributions(booster, X)  # one pass over the trees gives the score and the drivers
     prob = cal.apply(probability(booster, raw, X))
     seg = rfm(feats)
-    why: list[str] = []
-    for lo in range(0, len(X), 100_000):  # serialised in slices, so a million customers' dicts never coexist
-        part = slice(lo, lo + 100_000)
-        why += [json.dumps(d) for d in drivers(booster, X[part], feats.iloc[part], contrib=contrib[part])]
+    why = drivers_json(X, feats, contrib)
     return feats[["customer_id"]].assign(
         as_of=as_of, churn_probability=np.round(prob, 4), risk_band=band(prob),
         drivers=why, segment=seg["segment"].to_numpy(), rfm=seg["rfm"].to_numpy(),

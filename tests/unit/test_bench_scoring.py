@@ -93,7 +93,7 @@ def test_driver_contributions_add_up_to_the_raw_score() -> None:
     import numpy as np
     import pandas as pd
 
-    from retention.explain import contributions, drivers, probability
+    from retention.explain import contributions, drivers, drivers_json, probability
     from retention.features import FEATURES
 
     rng = np.random.default_rng(0)
@@ -111,6 +111,7 @@ def test_driver_contributions_add_up_to_the_raw_score() -> None:
     assert np.abs(c[:, 0]).mean() > 5 * np.abs(c[:, 10]).mean()  # the informative feature carries the signal
     feats = pd.DataFrame(X, columns=FEATURES)
     why = drivers(b, X, feats)
+    assert drivers_json(X, feats, c) == [json.dumps(d) for d in why]  # the fast writer is json.dumps exactly
     for i in (0, 1, 2, 500):
         cs = [d["contribution"] for d in why[i]]
         assert cs == sorted(cs, reverse=True) and all(x > 0 for x in cs) and len(cs) <= 3
