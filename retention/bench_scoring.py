@@ -144,26 +144,19 @@ def _peak_rss_gb() -> float:
 def train_model(seed: int = 7, customers: int = 20_000, lines_per_customer: int = 20, grid: bool = True
                 ) -> tuple[Any, Any]:
     """LightGBM + calibrator from the production training code, on a small store from the same generator."""
-    from retention.churn import Calibrator, matrix, train_lightgbm
-    from retention.evaluate import _check, schedule
     from retention.features import dataset
+    from retention.training import first_purchase, fit_churn, schedule, split
     from shop.db import connect
 
     con = connect(None)
     try:
         generate_store(con, customers, lines_per_customer, seed=seed + 1)
-        sched = schedule(TODAY, 90)
+        sched = schedule(TODAY, 90, first_purchase(con, SOURCE))
         data = dataset(con, [*sched["train"], sched["validation"]], 90, SOURCE)
     finally:
         con.close()
-    tr = data[data["cutoff"].dt.date.isin(sched["train"])]
-    va = data[data["cutoff"].dt.date == sched["validation"]]
-    _check(tr, "training cutoffs")
-    _check(va, "validation cutoff")
-    booster = train_lightgbm(matrix(tr), tr["churned"].to_numpy(), matrix(va), va["churned"].to_numpy(), seed,
-                             grid=grid)
-    cal, _ = Calibrator.choose(booster.predict(matrix(va)), va["churned"].to_numpy())
-    return booster, cal
+    fit = fit_churn(split(data, sched), seed, grid=grid)
+    return fit.booster, fit.calibrator
 
 
 def run_bench(customers: int = 1_000_000, lines_per_customer: int = 20, seed: int = 7, memory_limit: str = "3GB",

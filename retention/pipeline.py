@@ -10,19 +10,22 @@ from typing import Any
 import numpy as np
 
 from agent.config import Settings
-from retention.churn import Calibrator, matrix, train_lightgbm
-from retention.evaluate import _check, schedule
+from retention.churn import MLP, LogReg, matrix
 from retention.features import FEATURES, build_features, dataset
 from retention.metrics import report
 from retention.scoring import band, restrict_to_source, score_customers, write_scores
+from retention.training import first_purchase, fit_churn, schedule, split
 
 __all__ = ["band", "train_and_score"]
 
 
 def train_and_score(settings: Settings, progress: Any = None, source: str | None = "online_retail"
                     ) -> dict[str, Any]:
+    """Train on the store as of the shop's today (same schedule and held-out validation customers as `retain eval
+    churn`), save LightGBM (text), the MLP (safetensors) and logreg (JSON) with a model card, and score everyone."""
     import lightgbm
     import sklearn
+    import torch
 
     from shop.clock import shop_today
     from shop.db import connect
@@ -31,16 +34,10 @@ def train_and_score(settings: Settings, progress: Any = None, source: str | None
     try:
         today = shop_today(con)
         horizon = settings.churn_horizon_days
-        sched = schedule(today, horizon)
-        data = dataset(con, [*sched["train"], sched["validation"]], horizon, source)
-        tr = data[data["cutoff"].dt.date.isin(sched["train"])]
-        va = data[data["cutoff"].dt.date == sched["validation"]]
-        _check(tr, "training cutoffs")
-        _check(va, "validation cutoff")
-        booster = train_lightgbm(matrix(tr), tr["churned"].to_numpy(), matrix(va), va["churned"].to_numpy(),
-                                 settings.seed)
-        p_val = booster.predict(matrix(va))
-        cal, cal_info = Calibrator.choose(p_val, va["churned"].to_numpy())
+        sched = schedule(today, horizon, first_purchase(con, source))
+        sp = split(dataset(con, [*sched["train"], sched["validation"]], horizon, source), sched)
+        fit = fit_churn(sp, settings.seed)
+        booster, cal = fit.booster, fit.calibrator
         # score the customers the model was trained on (e.g. not the tau-bench mock users)
         feats = restrict_to_source(con, build_features(con, [today]), source)
         version = hashlib.sha1(booster.model_to_string().encode()).hexdigest()[:12]
@@ -48,21 +45,32 @@ def train_and_score(settings: Settings, progress: Any = None, source: str | None
         write_scores(con, rows, today)
     finally:
         con.close()
+    Xtr, ytr, Xva, yva = matrix(sp.train), sp.train["churned"].to_numpy(), matrix(sp.val), sp.val["churned"].to_numpy()
     out_dir = settings.models_dir / "churn"
     out_dir.mkdir(parents=True, exist_ok=True)
     booster.save_model(str(out_dir / "model.txt"))
-    val_metrics = report(va["churned"].to_numpy(), cal.apply(p_val))
+    logreg = LogReg.train(Xtr, ytr)
+    logreg.save(out_dir / "logreg.json")
+    mlp = MLP(settings.seed).fit(Xtr, ytr, Xva, yva)
+    mlp.save(out_dir)
+    p_val = cal.apply(booster.predict(Xva))
+    val_metrics = report(yva, p_val)
     card = {"model": "lightgbm", "version": version, "as_of": str(today), "horizon_days": horizon,
             "population": "all customers with a purchase before the cutoff", "source": source,
             "cutoffs": {"train": [str(d) for d in sched["train"]], "validation": str(sched["validation"])},
-            "features": FEATURES, "rounds": booster.best_iteration, "calibration": cal_info,
-            "calibrator": cal.__dict__, "validation_metrics": val_metrics,
-            "calibration_plot": _reliability(va["churned"].to_numpy(), cal.apply(p_val)),
-            "data_hash": hashlib.sha1(tr[FEATURES].to_csv().encode()).hexdigest()[:16],
-            "versions": {"lightgbm": lightgbm.__version__, "scikit-learn": sklearn.__version__}}
+            "validation_customers": "a fixed 20% of customers, held out of every training cutoff",
+            "rows": {"train": int(len(sp.train)), "validation": int(len(sp.val))},
+            "features": FEATURES, "rounds": booster.best_iteration, "tree_size": fit.params,
+            "calibration": fit.calibration, "calibrator": cal.__dict__, "validation_metrics": val_metrics,
+            "baselines_on_validation": {"logreg": report(yva, logreg.predict(Xva)), "mlp": report(yva, mlp.predict(Xva))},
+            "files": {"lightgbm": "model.txt", "mlp": ["mlp.safetensors", "mlp.json"], "logreg": "logreg.json"},
+            "calibration_plot": _reliability(yva, p_val),
+            "data_hash": hashlib.sha1(sp.train[FEATURES].to_csv().encode()).hexdigest()[:16],
+            "versions": {"lightgbm": lightgbm.__version__, "scikit-learn": sklearn.__version__,
+                         "torch": torch.__version__}}
     (out_dir / "model_card.json").write_text(json.dumps(card, indent=2, default=str))
     return {"scored": int(len(rows)), "as_of": str(today), "high_risk": int((rows["risk_band"] == "high").sum()),
-            "validation_auc": val_metrics["roc_auc"], "calibration": cal_info["chosen"]}
+            "validation_auc": val_metrics["roc_auc"], "calibration": fit.calibration["chosen"]}
 
 
 def _reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> dict[str, list[float]]:
