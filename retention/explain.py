@@ -31,6 +31,7 @@ _TEXTS: dict[str, Callable[[float], str]] = {
     "negative_reviews_90d": lambda v: f"{int(v)} negative review(s) in the last 90 days",
     "tickets_90d": lambda v: f"{int(v)} support ticket(s) in the last 90 days",
     "open_tickets": lambda v: f"{int(v)} open support ticket(s)",
+    "negative_sentiment_90d": lambda v: f"{int(v)} unhappy review(s) or ticket(s) in the last 90 days",
     "cancel_rate": lambda v: f"{v:.0%} of their orders were cancelled",
     "cart_abandon_rate_90d": lambda v: f"abandons {v:.0%} of carts",
     "gap_trend": lambda v: "the time between orders is growing",

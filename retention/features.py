@@ -22,6 +22,8 @@ Feature catalogue (name: meaning):
 - sessions_30d, sessions_prev_60d, views_30d, avg_dwell_30d, cart_abandon_rate_90d: web behaviour (0 without events)
 - reviews_n, avg_rating, negative_reviews_90d: review history (NULL/0 without reviews)
 - tickets_90d, open_tickets: support history
+- negative_sentiment_90d: reviews and tickets of the last 90 days whose text reads negative (retention/sentiment.py
+  labels each one once, from its text alone, so the label is known when the review or ticket is written)
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ FEATURES = ["recency_days", "frequency", "monetary", "avg_order_value", "tenure_
             "std_gap_days", "last_gap_days", "gap_trend", "overdue_ratio", "orders_90d", "orders_90_180d",
             "activity_ratio", "spend_90d", "avg_basket_lines", "distinct_products", "cancel_rate", "sessions_30d",
             "sessions_prev_60d", "views_30d", "avg_dwell_30d", "cart_abandon_rate_90d", "reviews_n", "avg_rating",
-            "negative_reviews_90d", "tickets_90d", "open_tickets"]
+            "negative_reviews_90d", "tickets_90d", "open_tickets", "negative_sentiment_90d"]
 
 SQL = """
 WITH cut AS (SELECT CAST(unnest(?::DATE[]) AS TIMESTAMP) AS cutoff),
@@ -86,12 +88,14 @@ ev AS (
     FROM cut c JOIN events e ON e.ts < c.cutoff AND e.customer_id IS NOT NULL GROUP BY ALL),
 rv AS (
     SELECT c.cutoff, r.customer_id, count(*) AS reviews_n, avg(r.rating) AS avg_rating,
-           count(*) FILTER (WHERE r.rating <= 2 AND r.created_at >= c.cutoff - INTERVAL 90 DAY) AS negative_reviews_90d
+           count(*) FILTER (WHERE r.rating <= 2 AND r.created_at >= c.cutoff - INTERVAL 90 DAY) AS negative_reviews_90d,
+           count(*) FILTER (WHERE r.sentiment = 'negative' AND r.created_at >= c.cutoff - INTERVAL 90 DAY) AS neg_rv
     FROM cut c JOIN reviews r ON r.created_at < c.cutoff AND r.customer_id IS NOT NULL GROUP BY ALL),
 tk AS (
     SELECT c.cutoff, t.customer_id,
            count(*) FILTER (WHERE t.created_at >= c.cutoff - INTERVAL 90 DAY) AS tickets_90d,
-           count(*) FILTER (WHERE t.resolved_at IS NULL OR t.resolved_at >= c.cutoff) AS open_tickets
+           count(*) FILTER (WHERE t.resolved_at IS NULL OR t.resolved_at >= c.cutoff) AS open_tickets,
+           count(*) FILTER (WHERE t.sentiment = 'negative' AND t.created_at >= c.cutoff - INTERVAL 90 DAY) AS neg_tk
     FROM cut c JOIN tickets t ON t.created_at < c.cutoff AND t.customer_id IS NOT NULL GROUP BY ALL)
 SELECT b.customer_id, CAST(b.cutoff AS DATE) AS cutoff, b.recency_days, b.frequency, b.monetary,
        b.avg_order_value, b.tenure_days, g.mean_gap_days, g.std_gap_days, g.last_gap_days,
@@ -105,7 +109,8 @@ SELECT b.customer_id, CAST(b.cutoff AS DATE) AS cutoff, b.recency_days, b.freque
        CASE WHEN coalesce(e.adds, 0) = 0 THEN 0 ELSE greatest(e.adds - e.checkouts, 0) / e.adds END
            AS cart_abandon_rate_90d,
        coalesce(r.reviews_n, 0) AS reviews_n, r.avg_rating, coalesce(r.negative_reviews_90d, 0) AS negative_reviews_90d,
-       coalesce(t.tickets_90d, 0) AS tickets_90d, coalesce(t.open_tickets, 0) AS open_tickets
+       coalesce(t.tickets_90d, 0) AS tickets_90d, coalesce(t.open_tickets, 0) AS open_tickets,
+       coalesce(r.neg_rv, 0) + coalesce(t.neg_tk, 0) AS negative_sentiment_90d
 FROM base b
 LEFT JOIN g USING (cutoff, customer_id) LEFT JOIN prod p USING (cutoff, customer_id)
 LEFT JOIN canc k USING (cutoff, customer_id) LEFT JOIN ev e USING (cutoff, customer_id)

@@ -34,6 +34,9 @@ def train_and_score(settings: Settings, progress: Any = None, source: str | None
     try:
         today = shop_today(con)
         horizon = settings.churn_horizon_days
+        from retention.sentiment import label_with_saved_model
+
+        labelled = label_with_saved_model(con, settings.models_dir)  # before features: they count unhappy texts
         sched = schedule(today, horizon, first_purchase(con, source))
         sp = split(dataset(con, [*sched["train"], sched["validation"]], horizon, source), sched)
         fit = fit_churn(sp, settings.seed)
@@ -70,7 +73,8 @@ def train_and_score(settings: Settings, progress: Any = None, source: str | None
                          "torch": torch.__version__}}
     (out_dir / "model_card.json").write_text(json.dumps(card, indent=2, default=str))
     return {"scored": int(len(rows)), "as_of": str(today), "high_risk": int((rows["risk_band"] == "high").sum()),
-            "validation_auc": val_metrics["roc_auc"], "calibration": fit.calibration["chosen"]}
+            "validation_auc": val_metrics["roc_auc"], "calibration": fit.calibration["chosen"],
+            "sentiment_labelled": labelled}
 
 
 def _reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> dict[str, list[float]]:

@@ -104,6 +104,13 @@ def test_demo_scores_and_summary(demo_settings) -> None:  # type: ignore[no-unty
     card = json.loads((demo_settings.models_dir / "churn" / "model_card.json").read_text())
     assert card["features"] == FEATURES and card["calibration"]["chosen"] in ("none", "platt", "isotonic")
     assert (demo_settings.models_dir / "churn" / "model.txt").read_text().startswith("tree")
+    from retention.churn import MLP, LogReg
+
+    d = demo_settings.models_dir / "churn"
+    X = np.zeros((2, len(FEATURES)))
+    for p in (MLP.load(d).predict(X), LogReg.load(d / "logreg.json").predict(X)):
+        assert p.shape == (2,) and ((p > 0) & (p < 1)).all()
+    assert set(card["baselines_on_validation"]) == {"logreg", "mlp"} and card["rows"]["validation"] > 0
 
 
 def test_cohorts_start_at_one_and_count_returners(store, tmp_path) -> None:
@@ -132,3 +139,27 @@ def test_sentiment_beats_the_lexicon_and_round_trips_as_json(tmp_path) -> None:
     m.save(tmp_path / "s.json")
     again = SentimentModel.load_file(tmp_path / "s.json")
     assert again.predict(texts) == m.predict(texts)
+
+
+def test_sentiment_labels_reviews_and_tickets_and_feeds_a_point_in_time_feature(store, tmp_path) -> None:
+    from pathlib import Path
+
+    from retention.sentiment import label_store, train_default
+
+    run_import(store, "generic", _log(tmp_path, [("a", "2011-01-05", 10), ("b", "2011-01-06", 5)]))
+    store.execute("""INSERT INTO reviews VALUES
+        ('r1', 'a', NULL, 1, 'Awful', 'Terrible quality, it fell apart and I am very disappointed', '2011-02-01', 't', NULL),
+        ('r2', 'a', NULL, 5, 'Love it', 'Beautiful and comfortable, I love it, highly recommend', '2011-02-02', 't', NULL),
+        ('r3', 'a', NULL, 1, 'Bad', 'Worst purchase ever, disappointed, returned it', '2011-03-05', 't', NULL)""")
+    store.execute("""INSERT INTO tickets (ticket_id, customer_id, created_at, category, subject, body) VALUES
+        ('t1', 'b', '2011-02-10', 'late_delivery', '订单还没到', '我的订单太久了还没收到，很失望'),
+        ('t2', 'b', '2011-02-11', 'other', '谢谢', '收到了，很满意，谢谢')""")
+    subset = Path(__file__).resolve().parents[2] / "shop" / "demo_data" / "reviews_subset.csv.gz"
+    assert label_store(store, train_default(subset)) == {"reviews": 3, "tickets": 2}
+    got = dict(store.execute("SELECT review_id, sentiment FROM reviews UNION ALL "
+                             "SELECT ticket_id, sentiment FROM tickets").fetchall())
+    assert got == {"r1": "negative", "r2": "positive", "r3": "negative", "t1": "negative", "t2": "positive"}
+    assert label_store(store, train_default(subset)) == {"reviews": 0, "tickets": 0}  # labelled once
+    f = build_features(store, [dt.date(2011, 3, 1)]).set_index("customer_id")
+    # r3 is written after the cutoff and must not count
+    assert f.loc["a", "negative_sentiment_90d"] == 1 and f.loc["b", "negative_sentiment_90d"] == 1
