@@ -160,7 +160,10 @@ def train_model(seed: int = 7, customers: int = 20_000, lines_per_customer: int 
 
 
 def run_bench(customers: int = 1_000_000, lines_per_customer: int = 20, seed: int = 7, memory_limit: str = "3GB",
-              threads: int = 2, train_customers: int | None = None, grid: bool = True, progress: Any = None) -> dict[str, Any]:
+              threads: int = 2, train_customers: int = 5_000, grid: bool = True, model: tuple[Any, Any] | None = None,
+              progress: Any = None) -> dict[str, Any]:
+    """Generate the shop, then time features + scoring on it. `model` = (booster, calibrator) skips training (tests);
+    otherwise the production training code fits one on `train_customers` customers from the same generator."""
     import hashlib
 
     from retention.churn import matrix
@@ -169,8 +172,8 @@ def run_bench(customers: int = 1_000_000, lines_per_customer: int = 20, seed: in
     from shop.db import connect
 
     t0 = time.perf_counter()
-    train_n = train_customers or min(20_000, max(2_000, customers))
-    booster, cal = train_model(seed, train_n, lines_per_customer, grid)
+    train_n = 0 if model else train_customers
+    booster, cal = model or train_model(seed, train_n, lines_per_customer, grid)
     train_s = time.perf_counter() - t0
     version = hashlib.sha1(booster.model_to_string().encode()).hexdigest()[:12]
     with tempfile.TemporaryDirectory(prefix="retain-bench-scoring-") as tmp:

@@ -12,6 +12,8 @@ from agent.commands.common import bench_app, console, friendly, print_json, prog
 def bench_scoring(
     customers: int = typer.Option(1_000_000, "--customers", help="generated customers"),
     lines_per_customer: int = typer.Option(20, "--lines-per-customer", help="order lines per customer, on average"),
+    train_customers: int = typer.Option(5_000, "--train-customers",
+                                        help="customers in the separate small store the model is trained on"),
     memory_limit: str = typer.Option("3GB", "--memory-limit", help="DuckDB memory_limit for the store"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -20,10 +22,12 @@ def bench_scoring(
     from agent.errors import RetainError
     from retention.bench_scoring import run_bench
 
-    if customers < 1 or lines_per_customer < 1:
-        raise RetainError(f"--customers ({customers}) and --lines-per-customer ({lines_per_customer}) must be >= 1")
+    if customers < 1 or lines_per_customer < 1 or train_customers < 1:
+        raise RetainError(f"--customers ({customers}), --lines-per-customer ({lines_per_customer}) and "
+                          f"--train-customers ({train_customers}) must be >= 1")
     with progress() as bar:
-        out = run_bench(customers, lines_per_customer, memory_limit=memory_limit, progress=bar)
+        out = run_bench(customers, lines_per_customer, memory_limit=memory_limit, train_customers=train_customers,
+                        progress=bar)
     if as_json:
         print_json(out)
         return

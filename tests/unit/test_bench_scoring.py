@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -9,12 +10,31 @@ import pytest
 from retention.bench_scoring import generate_store
 
 
+def _small_model(rounds: int = 40):
+    """A LightGBM fitted in a second on the generator's features (the bench measures scoring, not training)."""
+    import lightgbm as lgb
+
+    from retention.bench_scoring import TODAY
+    from retention.churn import Calibrator, matrix
+    from retention.features import build_features, labels
+    from shop.db import connect
+
+    con = connect(None)
+    generate_store(con, 1_500, 20, seed=11)
+    cutoff = TODAY - dt.timedelta(days=91)
+    feats = build_features(con, [cutoff]).merge(labels(con, [cutoff], 90), on=["customer_id", "cutoff"], how="left")
+    con.close()
+    y = feats["churned"].isna().astype(int).to_numpy()
+    booster = lgb.train({"objective": "binary", "num_leaves": 7, "verbose": -1, "num_threads": 2, "seed": 1},
+                        lgb.Dataset(matrix(feats), y), num_boost_round=rounds)
+    return booster, Calibrator.fit("platt", booster.predict(matrix(feats)), y)
+
+
 @pytest.fixture(scope="module")
 def bench() -> dict:
     from retention.bench_scoring import run_bench
 
-    return run_bench(customers=2_000, lines_per_customer=20, train_customers=2_000, memory_limit="1GB",
-                     grid=False)
+    return run_bench(customers=2_000, lines_per_customer=20, memory_limit="1GB", model=_small_model())
 
 
 def test_generated_store_has_the_requested_lines_and_the_feature_schema(store) -> None:
@@ -62,7 +82,7 @@ def test_bench_report_shape_and_sanity(bench) -> None:
     assert bench["max_abs_diff_vs_bare"] <= 1e-4  # scoring's probabilities are the bare predict, calibrated
     assert bench["total_s"] == pytest.approx(bench["features_s"] + bench["scoring_s"] + bench["write_s"], abs=0.03)
     assert bench["ratio_to_bare_predict"] >= 1.0
-    assert bench["customers_per_s"] == pytest.approx(bench["scored"] / bench["total_s"], rel=0.02)
+    assert bench["customers_per_s"] == pytest.approx(bench["scored"] / bench["total_s"], rel=0.1)  # total rounded
     assert 0.05 < bench["peak_rss_gb"] < 6.0
 
 
