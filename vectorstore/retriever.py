@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from agent.config import Settings
+from vectorstore.embeddings import embed_query
 from vectorstore.language import LANGS, detect_lang
 from vectorstore.lexical import BM25Index
 
@@ -175,7 +176,7 @@ class HybridRetriever:
         col, emb = self.dense_by_lang.get(lang, (self.col, self.embedder))
         n = n or self.pool
         hidden = len(self.ids) - len(v.idx)  # over-fetch so that `n` chunks of the view remain
-        vec = emb.embed([query])
+        vec = embed_query(emb, [query])  # e5 wants a "query: " prefix
         res = col.query(query_embeddings=vec, n_results=max(1, min(n + hidden, col.count())),
                         where=_where(filters), include=["distances"])
         out = [(self.pos[c], 1.0 - float(d)) for c, d in zip(res["ids"][0], res["distances"][0], strict=True)
