@@ -12,16 +12,22 @@ def _money(x: Any) -> str:
     return f"{float(x):.2f}" if x is not None else "?"
 
 
-def _passages(r: dict[str, Any]) -> str:
-    ps = r.get("passages") or []
-    if not ps:
-        return NOTHING_FOUND
+def cited(ps: list[dict[str, Any]], paren: str = "()") -> tuple[list[str], list[str]]:
+    """The first two passages, numbered, and their numbered sources (`paren`: the brackets around a source)."""
     lines, cites = [], []
     for i, p in enumerate(ps[:2], start=1):
         text = " ".join(p["text"].split())
         lines.append(f"{text[:600]}{'…' if len(text) > 600 else ''} [{i}]")
         where = " › ".join(x for x in (p.get("title"), p.get("section")) if x)
-        cites.append(f"[{i}] {where} ({p.get('source')})")
+        cites.append(f"[{i}] {where} {paren[0]}{p.get('source')}{paren[1]}")
+    return lines, cites
+
+
+def _passages(r: dict[str, Any]) -> str:
+    ps = r.get("passages") or []
+    if not ps:
+        return NOTHING_FOUND
+    lines, cites = cited(ps)
     return "From our help centre:\n\n" + "\n\n".join(lines) + "\n\nSources:\n" + "\n".join(cites)
 
 
