@@ -173,7 +173,10 @@ def run_bench(customers: int = 1_000_000, lines_per_customer: int = 20, seed: in
 
     t0 = time.perf_counter()
     train_n = 0 if model else train_customers
+    trained = progress.add_task("train the model (not timed)", total=1) if progress is not None and not model else None
     booster, cal = model or train_model(seed, train_n, lines_per_customer, grid)
+    if trained is not None:
+        progress.update(trained, completed=1)
     train_s = time.perf_counter() - t0
     version = hashlib.sha1(booster.model_to_string().encode()).hexdigest()[:12]
     with tempfile.TemporaryDirectory(prefix="retain-bench-scoring-") as tmp:
