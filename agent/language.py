@@ -12,11 +12,12 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
+from vectorstore.language import HAN as CJK
+
 Lang = Literal["en", "zh"]
 Detected = Literal["en", "zh", "mixed", "neutral"]
 LANGUAGES: tuple[Lang, ...] = ("en", "zh")
 
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOISE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|#?\s?[A-Za-z]?\d[A-Za-z0-9-]*|https?://\S+")
 _WORD = re.compile(r"[A-Za-z]{2,}(?:'[a-z]+)?")
 # one-word answers that say nothing about the language of the conversation

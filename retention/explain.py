@@ -52,9 +52,9 @@ def _sentence(feature: str, row: Mapping[str, Any]) -> str:
     return fn(v) if fn else f"{feature.replace('_', ' ')} = {v:g}"
 
 
-def _path_tables(booster: Any, n_features: int) -> tuple[np.ndarray, np.ndarray, str]:
-    """(trees, leaves, features): each leaf's per-feature contributions along its root-to-leaf path; (trees, leaves):
-    the leaf values; and the model's objective string."""
+def _path_tables(booster: Any, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+    """(trees, leaves, features): each leaf's per-feature contributions along its root-to-leaf path; and (trees,
+    leaves): the leaf values."""
     model = booster.dump_model()
     info = model["tree_info"]
     width = max(t["num_leaves"] for t in info)
@@ -76,7 +76,7 @@ def _path_tables(booster: Any, n_features: int) -> tuple[np.ndarray, np.ndarray,
                     values[t, child["leaf_index"]] = child["leaf_value"]
                 else:
                     stack.append((child, a))
-    return tables, values, str(model.get("objective", ""))
+    return tables, values
 
 
 def _grouped(tables: np.ndarray, values: np.ndarray, max_combos: int = 1024
@@ -99,7 +99,7 @@ def _grouped(tables: np.ndarray, values: np.ndarray, max_combos: int = 1024
 def contributions(booster: Any, X: np.ndarray, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
     """Per-customer, per-feature path contributions (n x features) and the raw score (n), from one pass of leaf
     lookups: the raw score is the sum of the leaves reached, as in LightGBM's own predict."""
-    tables, values, _ = _path_tables(booster, X.shape[1])
+    tables, values = _path_tables(booster, X.shape[1])
     width = tables.shape[1]
     groups = _grouped(tables, values)
     out = np.empty((len(X), X.shape[1]), dtype=np.float32)

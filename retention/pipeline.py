@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -13,10 +12,8 @@ from agent.config import Settings
 from retention.churn import MLP, LogReg, matrix
 from retention.features import FEATURES, build_features, dataset
 from retention.metrics import report
-from retention.scoring import band, restrict_to_source, score_customers, write_scores
+from retention.scoring import restrict_to_source, score_customers, write_scores
 from retention.training import first_purchase, fit_churn, schedule, split
-
-__all__ = ["band", "train_and_score"]
 
 
 def train_and_score(settings: Settings, progress: Any = None, source: str | None = "online_retail"
@@ -27,6 +24,7 @@ def train_and_score(settings: Settings, progress: Any = None, source: str | None
     import sklearn
     import torch
 
+    from retention.sentiment import label_with_saved_model
     from shop.clock import shop_today
     from shop.db import connect
 
@@ -34,8 +32,6 @@ def train_and_score(settings: Settings, progress: Any = None, source: str | None
     try:
         today = shop_today(con)
         horizon = settings.churn_horizon_days
-        from retention.sentiment import label_with_saved_model
-
         labelled = label_with_saved_model(con, settings.models_dir)  # before features: they count unhappy texts
         sched = schedule(today, horizon, first_purchase(con, source))
         sp = split(dataset(con, [*sched["train"], sched["validation"]], horizon, source), sched)
@@ -88,5 +84,3 @@ def _reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> dict[str, list
             obs.append(round(float(y[m].mean()), 4))
     return {"predicted": pred, "observed": obs}
 
-
-del dt

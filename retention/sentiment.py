@@ -94,7 +94,6 @@ def evaluate_reviews(path: Path, seed: int = 42) -> dict[str, Any]:
 # Chinese tickets and reviews: the TF-IDF model has an English vocabulary, so Chinese text goes to a small lexicon.
 ZH_NEG = ("差", "慢", "坏", "破", "碎", "退款", "投诉", "没收到", "还没", "失望", "错", "不满", "太久", "丢")
 ZH_POS = ("好", "喜欢", "满意", "谢谢", "感谢", "完美", "漂亮", "舒服", "推荐")
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def zh_lexicon(text: str) -> str:
@@ -112,7 +111,10 @@ def train_default(path: Path) -> SentimentModel:
 
 def label_store(con: Any, model: SentimentModel) -> dict[str, int]:
     """Fill the sentiment of every review and ticket not yet labelled; returns how many of each were labelled."""
+    import pandas as pd
+
     from shop.db import transaction
+    from vectorstore.language import has_han
 
     out = {}
     for table, key, text in (("reviews", "review_id", "coalesce(title, '') || '. ' || coalesce(body, '')"),
@@ -122,12 +124,10 @@ def label_store(con: Any, model: SentimentModel) -> dict[str, int]:
             out[table] = 0
             continue
         ids, texts = [r[0] for r in rows], [r[1] for r in rows]
-        en = [i for i, t in enumerate(texts) if not CJK.search(t)]
+        en = [i for i, t in enumerate(texts) if not has_han(t)]
         labels = [zh_lexicon(t) for t in texts]
         for i, lab in zip(en, model.predict([texts[i] for i in en]) if en else [], strict=True):
             labels[i] = lab
-        import pandas as pd
-
         with transaction(con):
             con.register("_sent", pd.DataFrame({"id": ids, "sentiment": labels}))
             con.execute(f"UPDATE {table} SET sentiment = s.sentiment FROM _sent s WHERE {table}.{key} = s.id")

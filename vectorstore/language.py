@@ -9,15 +9,15 @@ from __future__ import annotations
 import re
 
 LANGS = ("en", "zh")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # CJK ideographs (the one Han pattern)
 _LATIN = re.compile(r"[A-Za-z]")
 
 
 def detect_lang(text: str) -> str:
     """"zh" or "en" (the default, also for text with no letters at all)."""
-    han = len(_HAN.findall(text))
+    han = len(HAN.findall(text))
     return "zh" if han and 3 * han >= len(_LATIN.findall(text)) else "en"
 
 
 def has_han(text: str) -> bool:
-    return _HAN.search(text) is not None
+    return HAN.search(text) is not None
