@@ -104,23 +104,26 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
                 yield ([*history, {"role": "assistant", "content": "Please pick who you are first."}],
                        gr.update(), gr.update(), gr.update(), st, "")
                 return
-            reply = None
+            reply, box_update = None, ""
             for h, r in stream_reply(ctx, "shopper", st["customer_id"], st["thread"], text, history):
                 history, reply = h, r
-                yield history, gr.update(), gr.update(), gr.update(), st, ""
+                yield history, gr.update(), gr.update(), gr.update(), st, box_update
+                box_update = gr.update()    # cleared once, as the message is taken: later typing is kept
             st["chats"][st["thread"]] = history
             pending = bool(reply and reply.needs_confirmation)
             note = f"**Handed to a person: ticket {reply.ticket_id}**" if reply and reply.ticket_id else gr.update()
-            yield (history, gr.update(visible=pending), note, my_orders(ctx, st["customer_id"]), st, "")
+            yield (history, gr.update(visible=pending), note, my_orders(ctx, st["customer_id"]), st, gr.update())
 
         outs = [chatbot, confirm_row, ticket, orders, state, box]
         who.change(pick, [who, state], [state, convo, chatbot, orders, ticket], api_name="pick_customer")
         new_btn.click(new_conversation, state, [state, convo, chatbot, ticket], api_visibility="private")
         convo.change(switch, [convo, state], [state, chatbot], api_visibility="private")
-        send.click(ask, [box, chatbot, state], outs, api_name="ask")
-        box.submit(ask, [box, chatbot, state], outs, api_visibility="private")
+        # A message sent while an answer is still streaming runs after it ("always_last"), instead of being
+        # dropped (Gradio's default "once"); its inputs are read then, so it sees the finished history.
+        send.click(ask, [box, chatbot, state], outs, api_name="ask", trigger_mode="always_last")
+        box.submit(ask, [box, chatbot, state], outs, api_visibility="private", trigger_mode="always_last")
         for chip in chips:
-            chip.click(ask, [chip, chatbot, state], outs, api_visibility="private")
+            chip.click(ask, [chip, chatbot, state], outs, api_visibility="private", trigger_mode="always_last")
         yes.click(ask, [gr.State("yes"), chatbot, state], outs, api_visibility="private")
         no.click(ask, [gr.State("no"), chatbot, state], outs, api_visibility="private")
     return page

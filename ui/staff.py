@@ -160,7 +160,10 @@ def build_staff_tab(ctx: AppContext, user: str = "staff") -> None:
         sbox = gr.Textbox(placeholder="e.g. why is customer 12347 at risk?", show_label=False)
 
         def staff_ask(text: str, history: list[dict[str, Any]], thread: str) -> Any:
+            box_update: Any = ""
             for h, _ in stream_reply(ctx, "staff", user, thread, text, history):
-                yield h, ""
+                yield h, box_update
+                box_update = gr.update()    # cleared once; what is typed meanwhile is kept and sent next
 
-        sbox.submit(staff_ask, [sbox, sbot, sstate], [sbot, sbox], api_visibility="private")
+        sbox.submit(staff_ask, [sbox, sbot, sstate], [sbot, sbox], api_visibility="private",
+                    trigger_mode="always_last")

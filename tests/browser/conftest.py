@@ -90,6 +90,8 @@ def page(browser: Any) -> Iterator[Any]:
     ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
     pg = ctx.new_page()
     pg.set_default_timeout(30000)
+    from playwright.sync_api import expect
+    expect.set_options(timeout=30000)      # answers stream in; a loaded CI machine needs more than the 5 s default
     yield pg
     ctx.close()
 

@@ -25,9 +25,13 @@ def _pick_customer(page: Any, label: str) -> None:
 
 
 def _ask(page: Any, text: str) -> None:
+    """Type and send a message, as a person would, and wait until the chat shows it."""
+    from playwright.sync_api import expect
+
     box = page.locator("#ask textarea")
     box.fill(text)
     page.locator("#send").click()
+    expect(page.locator("#chat")).to_contain_text(text)
 
 
 def test_shopper_checks_an_order_requests_a_return_and_confirms(app_url: str, page: Any) -> None:
@@ -112,3 +116,30 @@ def test_marketer_builds_audience_previews_approves_exports(app_url: str, page: 
     expect(page.locator("#campaign-status")).to_contain_text("Exported")
     expect(page.locator("#export-files")).to_contain_text(".csv")
     _shot(page, "marketing_exported")
+
+
+def test_message_sent_while_an_answer_is_finishing_is_kept_and_answered(app_url: str, page: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shopper who types the next question before the last answer has finished (here its orders refresh is made
+    slow) gets it answered after that one, not silently dropped or wiped from the box."""
+    import time
+
+    from playwright.sync_api import expect
+
+    import ui.shopper
+
+    real = ui.shopper.my_orders
+
+    def slow_orders(*args: Any) -> Any:
+        time.sleep(3)
+        return real(*args)
+
+    page.goto(app_url + "/", wait_until="domcontentloaded")
+    _pick_customer(page, "Olivia Bennett (15854)")
+    monkeypatch.setattr(ui.shopper, "my_orders", slow_orders)
+    chat = page.locator("#chat")
+    _ask(page, "Where is my order?")
+    expect(chat).to_contain_text("used tool: list_my_orders")      # the answer is shown; the refresh still runs
+    _ask(page, "How many days do I have to return something?")
+    expect(chat).to_contain_text("sources")
+    expect(page.locator("#ask textarea")).to_have_value("")
