@@ -104,7 +104,8 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
                 yield ([*history, {"role": "assistant", "content": "Please pick who you are first."}],
                        gr.update(), gr.update(), gr.update(), st, "")
                 return
-            reply, box_update = None, ""
+            reply = None
+            box_update: Any = ""
             for h, r in stream_reply(ctx, "shopper", st["customer_id"], st["thread"], text, history):
                 history, reply = h, r
                 yield history, gr.update(), gr.update(), gr.update(), st, box_update
