@@ -45,7 +45,11 @@ def friendly(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except RetainError as e:
-            err_console().print(f"[bold red]error:[/] {e}", highlight=False)
+            from rich.markup import escape
+
+            # one line, never re-wrapped at the terminal's width (a path or column name stays whole for grep)
+            # and never read as rich markup (a message may hold "[...]")
+            err_console().print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]

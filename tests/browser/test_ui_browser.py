@@ -20,8 +20,12 @@ def _shot(page: Any, name: str) -> None:
 
 
 def _pick_customer(page: Any, label: str) -> None:
+    """Choose who to act as and wait until the app has opened their first conversation."""
+    from playwright.sync_api import expect
+
     page.locator("#customer input").click()
     page.get_by_role("option", name=label).click()
+    expect(page.locator("#conversation input")).to_have_value("conversation 1")
 
 
 def _ask(page: Any, text: str) -> None:
