@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from agent.session import Session
 from shop import queries as q
+from shop.names import candidates
 from tools import tool
 from tools.orders import NoArgs, me
 
@@ -32,10 +33,12 @@ def verify_identity(session: Session, email: str, first_name: str, last_name: st
     """Authenticate an anonymous shopper by email, or by first name, last name and zip code."""
     if session.principal.customer_id:
         return {"kind": "auth", "ok": True, "message": "You are already signed in."}
-    cid = (q.find_customer_by_email(session.con, email) if email
-           else q.find_customer_by_name_zip(session.con, first_name, last_name, zip)
-           # a Chinese name may come surname first ("我叫 Wang Fang"): try the other order too
-           or q.find_customer_by_name_zip(session.con, last_name, first_name, zip) if zip else None)
+    if email:
+        cid = q.find_customer_by_email(session.con, email)
+    else:   # in either order, and a name in Chinese characters by its pinyin too ("王芳" finds Fang Wang)
+        pairs = candidates(first_name, last_name) if zip else []
+        cid = next((c for first, last in pairs if (c := q.find_customer_by_name_zip(session.con, first, last, zip))),
+                   None)
     if not cid:
         return {"kind": "auth", "ok": False, "message": "I couldn't match those details to an account."}
     session.principal.customer_id = cid

@@ -7,16 +7,13 @@ import re
 from typing import Any
 
 from agent.language import CJK
+from shop.names import split_han
 
 UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
 POSTCODE = re.compile(r"(?:邮编|邮政编码|邮递区号|zip|postcode)\s*(?:是|为|:|：)?\s*(" + UK_POSTCODE + r"|\d{6}|\d{5})(?!\d)",
                       re.I)
 CUSTOMER = re.compile(r"(?:客户|顾客|用户|会员)\s*(?:编号|ID|id|号码|号)?\s*[:：#]?\s*(\d{5})(?!\d)")
 PINYIN_NAME = re.compile(r"(?:我叫|我的名字是|我的名字叫|名字[:：是]|姓名[:：是]?|我是)\s*([A-Z][a-z]+)\s+([A-Z][a-z]+)")
-# common single-character surnames and the compound ones, for names written in Chinese characters
-SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-               "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
-COMPOUND = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯")
 HAN_NAME = re.compile(r"(?:我叫|我的名字是|我的名字叫|姓名[:：]?|收件人[:：]?|我是)\s*([\u4e00-\u9fff]{2,4}?)"
                       r"(?=[，,。.！!\s]|$|，|的|邮编|邮箱|电话|$)")
 AMOUNT = re.compile(r"(?:(¥|￥|£|\$|€)\s*(\d+(?:\.\d{1,2})?))|(\d+(?:\.\d{1,2})?)\s*(元|块钱|块|人民币|英镑|镑|美元|欧元)")
@@ -39,13 +36,8 @@ def without_postcodes(text: str) -> str:
 
 def han_name(text: str) -> dict[str, str] | None:
     m = HAN_NAME.search(text)
-    if not m:
-        return None
-    full = m.group(1)
-    surname = next((c for c in COMPOUND if full.startswith(c)), full[0])
-    if surname not in SURNAMES and surname not in COMPOUND:
-        return None
-    return {"surname": surname, "given": full[len(surname):], "full": full} if len(full) > len(surname) else None
+    parts = split_han(m.group(1)) if m else None
+    return {"surname": parts[0], "given": parts[1], "full": m.group(1)} if m and parts else None
 
 
 def address(text: str) -> dict[str, str] | None:
@@ -83,6 +75,8 @@ def extract_into(slots: dict[str, Any], text: str) -> None:
         slots["last_name"], slots["first_name"] = m.group(1), m.group(2)
     if name := han_name(text):
         slots["name_zh"] = name
+        if "first_name" not in slots:   # verify_identity matches a name in characters against pinyin too
+            slots["last_name"], slots["first_name"] = name["surname"], name["given"]
     if m := AMOUNT.search(text):
         cur, value = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         slots["amount"] = {"value": float(value), "currency": CURRENCY[cur]}

@@ -124,3 +124,21 @@ def test_injections_in_data_are_quoted_not_followed(fresh: Settings) -> None:
     r = staff.ask("find the customer with email camille.durand@example.fr")
     assert [c["name"] for c in r.tool_calls] == ["search_customers"]
     assert con.execute("SELECT status FROM orders WHERE order_id = '#W9000001'").fetchall() == [("pending",)]
+
+
+def test_verify_identity_by_a_name_in_chinese_characters(fresh: Settings) -> None:
+    """The Chinese persona (Fang Wang in the store) verifies as 王芳 with her postcode, and only with it."""
+    from tools import call
+
+    con = connect(fresh.db_path)
+    zip_code = con.execute("SELECT a.zip FROM addresses a JOIN customers c USING (customer_id) "
+                           "WHERE c.email = 'wang.fang@example.com' LIMIT 1").fetchone()[0]
+
+    def attempt(first: str, last: str, zip_: str) -> bool:
+        s = Session(fresh, con, Principal("shopper"))
+        return bool(call(s, "verify_identity", {"email": "", "first_name": first, "last_name": last,
+                                                "zip": zip_})["ok"])
+
+    assert attempt("芳", "王", zip_code) and attempt("", "王芳", zip_code)
+    assert not attempt("芳", "李", zip_code)            # another surname
+    assert not attempt("芳", "王", "AB1 2CD")           # the right name, the wrong postcode

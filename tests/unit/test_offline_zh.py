@@ -68,7 +68,9 @@ def test_slots_zh() -> None:
     assert extract("地址改到 5 High Street, Leeds LS1 4AB")["address"]["city"] == "Leeds"
     s = extract("我叫Wang Fang，邮编NR1 8ZE")
     assert (s["last_name"], s["first_name"], s["zip"]) == ("Wang", "Fang", "NR1 8ZE")
-    assert extract("我叫欧阳娜娜")["name_zh"] == {"surname": "欧阳", "given": "娜娜", "full": "欧阳娜娜"}
+    s = extract("我叫欧阳娜娜")
+    assert s["name_zh"] == {"surname": "欧阳", "given": "娜娜", "full": "欧阳娜娜"}
+    assert (s["last_name"], s["first_name"]) == ("欧阳", "娜娜")     # verify_identity also tries the pinyin
     assert extract("退款100元什么时候到")["amount"] == {"value": 100.0, "currency": "CNY"}
     assert extract("£12.50 还没退")["amount"] == {"value": 12.5, "currency": "GBP"}
     assert extract("2011年12月3日买的")["date"] == "2011-12-03"
