@@ -37,8 +37,8 @@ def verify_identity(session: Session, email: str, first_name: str, last_name: st
         cid = q.find_customer_by_email(session.con, email)
     else:   # in either order, and a name in Chinese characters by its pinyin too ("王芳" finds Fang Wang)
         pairs = candidates(first_name, last_name) if zip else []
-        cid = next((c for first, last in pairs if (c := q.find_customer_by_name_zip(session.con, first, last, zip))),
-                   None)
+        cid = next((hit for first, last in pairs
+                    if (hit := q.find_customer_by_name_zip(session.con, first, last, zip))), None)
     if not cid:
         return {"kind": "auth", "ok": False, "message": "I couldn't match those details to an account."}
     session.principal.customer_id = cid
