@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -95,6 +96,8 @@ def eval_intents(
     role: str = typer.Option("shopper", "--role"),
     nearest: str = typer.Option(None, "--nearest", help="also use the nearest-example fallback with this embedder "
                                                          "(e.g. use-m, minilm, hash)"),
+    misses: bool = typer.Option(False, "--misses", help="also list each misrouted message (for tuning on a dev "
+                                                          "file, not the evaluation one)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Routing accuracy on a labelled CSV, through a label mapping."""
@@ -117,6 +120,7 @@ def eval_intents(
         nn = NearestExamples(load_embedder(nearest))
     hits = 0
     per: dict[str, list[int]] = {}
+    wrong: list[dict[str, str]] = []
     for r in rows:
         want = label_map.get(r["intent"], r["intent"])
         got = route_text(r["text"], role, nn=nn).intent
@@ -125,8 +129,13 @@ def eval_intents(
         per.setdefault(want, [0, 0])
         per[want][0] += ok
         per[want][1] += 1
-    out = {"file": str(path), "n": len(rows), "nearest": nearest, "accuracy": round(hits / len(rows), 4),
-           "by_intent": {k: round(a / n, 4) for k, (a, n) in sorted(per.items())}}
+        if not ok:
+            wrong.append({"text": r["text"], "want": want, "got": got})
+    out: dict[str, Any] = {"file": str(path), "n": len(rows), "nearest": nearest,
+                           "accuracy": round(hits / len(rows), 4),
+                           "by_intent": {k: round(a / n, 4) for k, (a, n) in sorted(per.items())}}
+    if misses:
+        out["misses"] = wrong
     if as_json:
         print_json(out)
     else:
