@@ -33,6 +33,7 @@ from agent.config import Settings
 from vectorstore.embeddings import embed_query
 from vectorstore.language import LANGS, detect_lang
 from vectorstore.lexical import BM25Index
+from vectorstore.spelling import Speller
 
 METHODS = ("bm25", "dense", "hybrid")
 
@@ -101,7 +102,7 @@ class HybridRetriever:
 
     def __init__(self, col: Any, embedder: Any, floor: Floor | None = None, rrf_k: int = 60, pool: int = 40,
                  dense_by_lang: dict[str, tuple[Any, Any]] | None = None,
-                 floors: dict[str, Floor] | None = None):
+                 floors: dict[str, Floor] | None = None, spell: bool = True):
         from vectorstore.chroma import all_chunks
 
         self.col, self.embedder, self.rrf_k, self.pool = col, embedder, rrf_k, pool
@@ -114,10 +115,21 @@ class HybridRetriever:
         self.langs = [str(m.get("lang") or detect_lang(t)) for m, t in zip(self.metas, self.texts, strict=True)]
         self.canon = [str(m.get("canonical_id") or m.get("doc_id", "")) for m in self.metas]
         self._views: dict[str, _View] = {}
+        self.spell = spell
+        self._speller: Speller | None = None
 
     @property
     def floor(self) -> Floor:
         return self.floors["en"]
+
+    @property
+    def speller(self) -> Speller:
+        """Corrects English query words against the English view's chunks and the embedder's word list."""
+        if self._speller is None:
+            from vectorstore.spelling import embedder_words
+
+            self._speller = Speller((self.texts[i] for i in self.view("en").idx), embedder_words())
+        return self._speller
 
     @property
     def bm25(self) -> BM25Index:
@@ -222,6 +234,8 @@ class HybridRetriever:
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}")
         lang = self.query_lang(query, lang)
+        if lang == "en" and self.spell:
+            query = self.speller.correct(query)
         dense = self.dense_ranking(query, filters, lang=lang) if method != "bm25" else []
         lex, qtok = self.bm25_ranking(query, filters, lang=lang) if method != "dense" else ([], [])
         f = self.floors.get(lang, self.floors["en"])

@@ -53,3 +53,14 @@ def test_other_embedder_is_refused(kb: tuple[Settings, dict]) -> None:
     other = Settings(data_dir=Path(kb[0].data_dir), embedding="hash")
     with pytest.raises(ConfigError, match="built with embedder"):
         HybridRetriever.from_settings(other)
+
+
+def test_misspelt_questions_find_their_article(kb: tuple[Settings, dict]) -> None:
+    """With spelling correction the misspelt question finds its article; without it the floor rejects it."""
+    r = HybridRetriever.from_settings(kb[0])
+    q = "retrun polcy for damagd items"
+    assert r.speller.correct(q) == "return policy for damaged items"
+    assert [h.doc_id for h in r.search(q, k=3)][0] == "help/returns-policy"
+    assert "help/refunds" in [h.doc_id for h in r.search("how long till refnd shows in my bank", k=3)]
+    r.spell = False
+    assert r.search(q, k=3) == []
