@@ -34,6 +34,7 @@ from vectorstore.embeddings import embed_query
 from vectorstore.language import LANGS, detect_lang
 from vectorstore.lexical import BM25Index
 from vectorstore.spelling import Speller
+from vectorstore.spelling_zh import ZhSpeller
 
 METHODS = ("bm25", "dense", "hybrid")
 
@@ -117,6 +118,7 @@ class HybridRetriever:
         self._views: dict[str, _View] = {}
         self.spell = spell
         self._speller: Speller | None = None
+        self._speller_zh: ZhSpeller | None = None
 
     @property
     def floor(self) -> Floor:
@@ -130,6 +132,16 @@ class HybridRetriever:
 
             self._speller = Speller((self.texts[i] for i in self.view("en").idx), embedder_words())
         return self._speller
+
+    @property
+    def speller_zh(self) -> ZhSpeller:
+        """Corrects misheard Chinese query words against the Chinese chunks and the zh->en glossary's terms."""
+        if self._speller_zh is None:
+            from vectorstore.glossary_zh import GLOSSARY
+
+            zh = [self.texts[i] for i in self.view("zh").idx if self.langs[i] == "zh"]
+            self._speller_zh = ZhSpeller(zh, GLOSSARY)
+        return self._speller_zh
 
     @property
     def bm25(self) -> BM25Index:
@@ -234,8 +246,8 @@ class HybridRetriever:
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}")
         lang = self.query_lang(query, lang)
-        if lang == "en" and self.spell:
-            query = self.speller.correct(query)
+        if self.spell:
+            query = self.speller.correct(query) if lang == "en" else self.speller_zh.correct(query)
         dense = self.dense_ranking(query, filters, lang=lang) if method != "bm25" else []
         lex, qtok = self.bm25_ranking(query, filters, lang=lang) if method != "dense" else ([], [])
         f = self.floors.get(lang, self.floors["en"])

@@ -89,6 +89,12 @@ def test_chinese_question_prefers_the_chinese_article(zh_retriever) -> None:
     assert all(x.metadata["lang"] == "zh" for x in hits if x.metadata["canonical_id"] in translated)
 
 
+def test_a_misheard_chinese_question_is_corrected_before_search(zh_retriever) -> None:
+    _s, _cl, _roots, r = zh_retriever
+    assert r.speller_zh.correct("我的包果到哪了") == "我的包裹到哪了"
+    assert "help/order-tracking" in [h.metadata["canonical_id"] for h in r.search("我的包果到哪了，物流一直没更新", k=5)]
+
+
 def test_english_questions_never_get_chinese_text(zh_retriever) -> None:
     _s, _cl, _roots, r = zh_retriever
     hits = r.search("how many days do I have to return an item", k=10)
