@@ -7,9 +7,9 @@ wider list of readings never lets a wrong person in, it only stops the right one
 from __future__ import annotations
 
 import itertools
-import re
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
+from vectorstore.language import has_han
+
 # common single-character surnames and the compound ones, for names written in Chinese characters
 SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
                "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
@@ -19,7 +19,7 @@ SURNAME_READINGS = {"单": "shan", "曾": "zeng", "仇": "qiu", "解": "xie", "�
                     "盖": "ge", "乐": "yue", "华": "hua", "任": "ren", "覃": "qin", "缪": "miao", "翟": "zhai",
                     "员": "yun", "黑": "he", "种": "chong", "秘": "bi", "召": "shao", "尉迟": "yuchi", "万俟": "moqi",
                     "长孙": "zhangsun", "单于": "chanyu", "澹台": "tantai", "冼": "xian", "洗": "xian", "柏": "bai",
-                    "薄": "bo", "繁": "po", "宿": "su", "折": "she", "沈": "shen", "贾": "jia", "石": "shi"}
+                    "薄": "bo", "繁": "po", "宿": "su", "折": "she"}
 MAX_READINGS = 8
 
 
@@ -49,12 +49,12 @@ def candidates(first: str, last: str) -> list[tuple[str, str]]:
     and, for a name in Chinese characters, its pinyin readings; a whole Chinese name in one field is split."""
     first, last = first.strip(), last.strip()
     pairs = [(first, last), (last, first)]
-    if HAN.search(first + last):
-        parts = [(first, last), (last, first)] if first and last else []
-        whole = split_han(first or last) if not (first and last) else None
-        if whole:
-            parts.append((whole[1], whole[0]))
-        for given, sur in parts:
-            if HAN.search(given) and HAN.search(sur):
-                pairs += [(g, s) for s in readings(sur, surname=True) for g in readings(given)]
+    if first and last:
+        parts = [(first, last), (last, first)]
+    else:
+        whole = split_han(first or last)
+        parts = [(whole[1], whole[0])] if whole else []
+    for given, sur in parts:
+        if has_han(given) and has_han(sur):
+            pairs += [(g, s) for s in readings(sur, surname=True) for g in readings(given)]
     return [p for p in dict.fromkeys(pairs) if all(p)]

@@ -33,7 +33,7 @@ from agent.config import Settings
 from vectorstore.embeddings import embed_query
 from vectorstore.language import LANGS, detect_lang
 from vectorstore.lexical import BM25Index
-from vectorstore.spelling import Speller
+from vectorstore.spelling import Speller, embedder_words
 from vectorstore.spelling_zh import ZhSpeller
 
 METHODS = ("bm25", "dense", "hybrid")
@@ -128,8 +128,6 @@ class HybridRetriever:
     def speller(self) -> Speller:
         """Corrects English query words against the English view's chunks and the embedder's word list."""
         if self._speller is None:
-            from vectorstore.spelling import embedder_words
-
             self._speller = Speller((self.texts[i] for i in self.view("en").idx), embedder_words())
         return self._speller
 

@@ -19,6 +19,7 @@ MAX_N = 4
 
 
 def sound(text: str) -> str:
+    """Toneless pinyin, syllables space-separated: 包果 -> "bao guo" (pypinyin loads on first use)."""
     from pypinyin import lazy_pinyin
 
     return " ".join(lazy_pinyin(text))
