@@ -30,6 +30,7 @@ browser:
 # mypy keeps its cache outside the checkout so a clean clone on the same machine reuses it.
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	MYPY_CACHE_DIR=$(HOME)/.cache/retain-mypy $(VENV)/bin/mypy
 
 # The cold data build runs once; later `make demo` runs go straight to serving (delete data/ to rebuild).

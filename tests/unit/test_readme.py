@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from agent.cli import app
+from cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
 
