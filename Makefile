@@ -11,7 +11,7 @@ VENV := .venv
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 STAMP := $(VENV)/.synced
 
-.PHONY: demo test venv browser lint typecheck unit serve clean
+.PHONY: demo test venv browser lint docs typecheck unit serve clean
 
 $(UV):
 	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -38,8 +38,12 @@ demo: venv
 	@[ -f data/demo_report.json ] || $(VENV)/bin/retain demo
 	$(VENV)/bin/retain serve
 
-test: venv browser lint
+# The documentation site (docs/ + mkdocs.yml) must build without a warning.
+docs: venv
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+
+test: venv browser lint docs
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data site .pytest_cache .mypy_cache .ruff_cache
