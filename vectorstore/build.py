@@ -14,12 +14,14 @@ from vectorstore.helpcentre import LANGS, render_articles, store_product_pages, 
 from vectorstore.ingest import ingest_paths
 
 
-def render_corpus(settings: Settings, out_dir: Path, products: str = "store") -> list[Path]:
+def render_corpus(settings: Settings, out_dir: Path, products: str = "store",
+                  skipped: list[dict[str, str]] | None = None) -> list[Path]:
     """Write help centre articles to out_dir/helpcentre (translations in helpcentre/<lang>/) and product pages
     to out_dir/products.
 
     products: "store" (the store's catalogue when settings.db_path exists), "tau" (the catalogue shipped in
-    the repo, used by the eval) or "none".
+    the repo, used by the eval) or "none". Pages whose id is not a safe file name are not written; they are
+    reported in `skipped` when given.
     """
     roots = [out_dir / "helpcentre"]
     write_pages(render_articles(settings.policy), roots[0])
@@ -39,7 +41,7 @@ def render_corpus(settings: Settings, out_dir: Path, products: str = "store") ->
             con.close()
     if pages:
         roots.append(out_dir / "products")
-        write_pages(pages, roots[1])
+        write_pages(pages, roots[1], skipped)
     return roots
 
 
@@ -47,10 +49,12 @@ def build_knowledge_base(settings: Settings, progress: Any = None) -> dict[str, 
     """Render the help centre and product pages under the data dir and ingest them (incrementally)."""
     t0 = time.perf_counter()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    roots = render_corpus(settings, settings.data_dir / "knowledge", "store")
+    unsafe: list[dict[str, str]] = []
+    roots = render_corpus(settings, settings.data_dir / "knowledge", "store", unsafe)
     cl = client(settings)
     col = open_collection(cl, DEFAULT_COLLECTION, settings.embedding)
     summary = ingest_paths(col, roots, embedder_for(settings), settings.max_doc_bytes, progress)
+    summary["skipped"] = [*unsafe, *summary.get("skipped", [])]
     summary["companions"] = sync_companions(settings, cl, DEFAULT_COLLECTION, col)
     summary["seconds"] = round(time.perf_counter() - t0, 2)
     summary["collection"] = DEFAULT_COLLECTION
