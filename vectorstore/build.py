@@ -16,12 +16,14 @@ from vectorstore.helpcentre import LANGS, render_articles, store_product_pages, 
 from vectorstore.ingest import ingest_paths
 
 
-def render_corpus(settings: Settings, out_dir: Path, products: str = "store") -> list[Path]:
+def render_corpus(settings: Settings, out_dir: Path, products: str = "store",
+                  skipped: list[dict[str, str]] | None = None) -> list[Path]:
     """Write help centre articles to out_dir/helpcentre (translations in helpcentre/<lang>/) and product pages
     to out_dir/products.
 
     products: "store" (the store's catalogue when settings.db_path exists), "tau" (the catalogue shipped in
-    the repo, used by the eval) or "none".
+    the repo, used by the eval) or "none". Pages whose id is not a safe file name are not written; they are
+    reported in `skipped` when given.
     """
     roots = [out_dir / "helpcentre"]
     write_pages(render_articles(settings.policy), roots[0])
@@ -41,7 +43,7 @@ def render_corpus(settings: Settings, out_dir: Path, products: str = "store") ->
             con.close()
     if pages:
         roots.append(out_dir / "products")
-        write_pages(pages, roots[1])
+        write_pages(pages, roots[1], skipped)
     return roots
 
 
@@ -81,9 +83,11 @@ def build_knowledge_base(settings: Settings, progress: Any = None) -> dict[str, 
     (incrementally)."""
     t0 = time.perf_counter()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    roots = render_corpus(settings, settings.data_dir / "knowledge", "store")
+    unsafe: list[dict[str, str]] = []
+    roots = render_corpus(settings, settings.data_dir / "knowledge", "store", unsafe)
     if uploads_dir(settings).is_dir():
         roots.append(uploads_dir(settings))
     summary = ingest_into(settings, roots, progress=progress)
+    summary["skipped"] = [*unsafe, *summary.get("skipped", [])]
     summary["seconds"] = round(time.perf_counter() - t0, 2)
     return summary
