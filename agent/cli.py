@@ -46,6 +46,7 @@ def _register() -> None:
         retention,  # noqa: F401
         scoring_bench,  # noqa: F401
         store,  # noqa: F401
+        tau_replay,  # noqa: F401
         ui_bench,  # noqa: F401
     )
 
