@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import RetainError
+from core.errors import RetainError
 
 if TYPE_CHECKING:
     import duckdb

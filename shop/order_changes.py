@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from agent.config import Policy
-from agent.errors import NotFoundError, RetainError
+from core.config import Policy
+from core.errors import NotFoundError, RetainError
 from shop.db import rows, transaction
 from shop.queries import (
     _require_status,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agent.config import Policy
-from agent.errors import ConfigError
+from core.config import Policy
+from core.errors import ConfigError
 
 if TYPE_CHECKING:
     import duckdb

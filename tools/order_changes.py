@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent.session import PendingAction, Session
+from core.session import PendingAction, Session
 from shop import order_changes as oc
 from shop import queries as q
 from tools import tool

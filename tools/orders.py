@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent.config import Policy
-from agent.errors import PermissionDenied
-from agent.session import PendingAction, Session
+from core.config import Policy
+from core.errors import PermissionDenied
+from core.session import PendingAction, Session
 from shop import queries as q
 from shop.policy import shop_policy
 from tools import tool

@@ -22,12 +22,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import RetainError
+from core.errors import RetainError
 
 if TYPE_CHECKING:
     import duckdb
 
-    from agent.config import Settings
+    from core.config import Settings
 
 _ADDR = ("address1", "address2", "city", "state", "zip", "country")
 _SWAP = ("order_id", "item_ids", "new_item_ids", "payment_method_id")
@@ -167,7 +167,7 @@ def compare(con: duckdb.DuckDBPyConnection, expected_diff: dict[str, Any]) -> li
 
 def replay_task(task: dict[str, Any], template: Path, settings: Settings, workdir: Path) -> dict[str, Any]:
     """Run one task on a fresh copy of the template store; returns its outcome and mismatches."""
-    from agent.session import Principal, Session
+    from core.session import Principal, Session
     from shop.db import connect, scalar
     from tools import call
     from tools.orders import execute_pending

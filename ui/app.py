@@ -15,7 +15,7 @@ import os
 import sys
 from typing import Any
 
-from agent.config import Settings
+from core.config import Settings
 from ui.auth import Logins, resolve_logins
 from ui.context import AppContext, available, not_available
 

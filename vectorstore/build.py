@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent.config import Settings
+from core.config import Settings
 from vectorstore.chroma import DEFAULT_COLLECTION, client, open_collection
 from vectorstore.companion import sync_companions
 from vectorstore.embeddings import embedder_for

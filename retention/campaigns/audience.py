@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from agent.config import Policy
-from agent.errors import ConfigError, NotEnoughDataError
+from core.config import Policy
+from core.errors import ConfigError, NotEnoughDataError
 from retention.campaigns.models import RISK_BANDS, SEGMENTS, TOP_TIERS, AudienceSpec
 
 if TYPE_CHECKING:

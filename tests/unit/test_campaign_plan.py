@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from agent.config import Policy, Settings
-from agent.errors import ConfigError, NotEnoughDataError
+from core.config import Policy, Settings
+from core.errors import ConfigError, NotEnoughDataError
 from retention.campaigns.audience import build_audience
 from retention.campaigns.experiment import assign
 from retention.campaigns.models import CONTROL, AudienceSpec, CampaignSpec, Variant

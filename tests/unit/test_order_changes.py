@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from agent.config import Settings
-from agent.session import Principal, Session
+from core.config import Settings
+from core.session import Principal, Session
 from shop.db import connect
 
 ADDR = {"address1": "1 Main St", "address2": "Apt 2", "city": "Austin", "state": "TX", "zip": "78701",
@@ -217,8 +217,8 @@ def test_products_by_id(shop: Session) -> None:
 
 
 def test_demo_profile_keeps_its_window() -> None:
-    from agent.config import Policy
-    from agent.errors import ConfigError
+    from core.config import Policy
+    from core.errors import ConfigError
     from shop.policy import profile_policy, shop_policy
 
     con = connect(None)

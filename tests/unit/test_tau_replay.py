@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings
-from agent.errors import RetainError
+from core.config import Settings
+from core.errors import RetainError
 from tests.shared_data import TAU, needs_shared_data
 
 TASKS = TAU / "tasks" / "tau_bench_train_expected.json.gz"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from agent.commands.common import console, eval_app, friendly, print_json, progress, settings
+from cli.common import console, eval_app, friendly, print_json, progress, settings
 
 
 @eval_app.command("tau-replay")

@@ -8,8 +8,9 @@ from typing import Any
 
 import typer
 
-from agent.cli import app
-from agent.commands.common import bench_app, console, friendly, print_json, progress, settings
+from cli.common import bench_app, console, friendly, print_json, progress, settings
+
+app = typer.Typer()  # merged into the `retain` app by cli.main
 
 campaign_app = typer.Typer(help="Win-back campaigns: plan an audience, draft, approve, export, analyze uplift.",
                            no_args_is_help=True)
@@ -32,7 +33,7 @@ def _con() -> Any:
 
 
 def _variants(spec: str) -> list[Any]:
-    from agent.errors import ConfigError
+    from core.errors import ConfigError
     from retention.campaigns.models import Variant
 
     out = []
@@ -67,7 +68,7 @@ def plan(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Choose the audience (count after each filter), size offers, assign arms with a holdout."""
-    from agent.errors import ConfigError
+    from core.errors import ConfigError
     from retention.campaigns.models import CHANNELS, AudienceSpec, CampaignSpec
     from retention.campaigns.service import plan as do_plan
 
@@ -199,7 +200,7 @@ def export(
 
 
 def _effects(spec: str | None) -> dict[str, float] | None:
-    from agent.errors import ConfigError
+    from core.errors import ConfigError
 
     if not spec:
         return None

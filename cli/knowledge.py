@@ -7,8 +7,9 @@ from typing import Any
 
 import typer
 
-from agent.cli import app
-from agent.commands.common import bench_app, console, eval_app, friendly, print_json, progress, settings
+from cli.common import bench_app, console, eval_app, friendly, print_json, progress, settings
+
+app = typer.Typer()  # merged into the `retain` app by cli.main
 
 
 @app.command("ingest")
