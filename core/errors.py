@@ -32,3 +32,7 @@ class PermissionDenied(RetainError):
 
 class ConfigError(RetainError):
     """A setting has a value that cannot work."""
+
+
+class NeedsDetail(RetainError):
+    """A request that lacks a detail only the user can give (which item, which option, which payment method)."""

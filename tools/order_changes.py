@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.errors import NeedsDetail
 from core.session import PendingAction, Session
 from shop import order_changes as oc
 from shop import queries as q
@@ -16,19 +17,44 @@ from tools.orders import CONFIRM, Address, NoArgs, OrderArg, me, money, one_line
 
 
 class SwapArgs(OrderArg):
-    item_ids: list[str] = Field(description="item ids to change, one per item (an id twice changes two of it)")
-    new_item_ids: list[str] = Field(description="the new item id for each, in the same order: another option of "
-                                                "the same product")
-    payment_method_id: str = Field(description="the shopper's payment method that pays or receives the price "
-                                               "difference")
+    item_ids: list[str] = Field(default_factory=list, description="item ids to change, one per item (an id twice "
+                                                                  "changes two of it)")
+    new_item_ids: list[str] = Field(default_factory=list, description="the new item id for each, in the same order: "
+                                                                      "another option of the same product")
+    payment_method_id: str = Field("", description="the shopper's payment method (id, or gift_card | paypal | "
+                                                   "credit_card) that pays or receives the price difference; "
+                                                   "empty: the order's original method")
+    request: str = Field("", description="instead of ids: the shopper's words naming one item and its new option, "
+                                         "e.g. 'the t-shirt in size L'")
 
 
 class PaymentArgs(OrderArg):
-    payment_method_id: str = Field(description="the shopper's other payment method to pay the order with")
+    payment_method_id: str = Field("", description="the shopper's other payment method to pay the order with (id, or "
+                                               "gift_card | paypal | credit_card)")
 
 
 class ProductArg(BaseModel):
     product_id: str = Field(description="the product id (not an item id)")
+
+
+def _resolve(session: Session, order_id: str, item_ids: list[str], new_item_ids: list[str], method: str,
+             request: str) -> tuple[list[str], list[str], str]:
+    """Ids as given, or resolved from the shopper's words; the payment method from an id, a kind or the order's
+    original one."""
+    order = own_order(session, order_id)
+    if not item_ids and not new_item_ids:
+        if not request:
+            raise NeedsDetail(f"Which item of order {order_id} would you like to change, and to which option?")
+        old, new = oc.resolve_swap(session.con, order, request)
+        item_ids, new_item_ids = [old], [new]
+    method = oc.resolve_method(session.con, me(session), method or oc.method_kind(request),
+                               q.original_payment_method(order))
+    return item_ids, new_item_ids, method
+
+
+def _ask(action: str, order_id: str, request: str, message: str) -> dict[str, Any]:
+    """A question back to the shopper; the offline engine continues the same action with their answer."""
+    return {"kind": "ask", "action": action, "order_id": order_id, "request": request, "message": message}
 
 
 def _swap_text(order: dict[str, Any]) -> str:
@@ -51,11 +77,15 @@ def _settle(pol: Any, diff: float, method: str) -> str:
 
 @tool("exchange_items", SwapArgs, roles=("shopper",), writes=True)
 def exchange_items(session: Session, order_id: str, item_ids: list[str], new_item_ids: list[str],
-                   payment_method_id: str) -> dict[str, Any]:
+                   payment_method_id: str, request: str) -> dict[str, Any]:
     """Exchange items of a delivered order for other available options of the same products (asks the shopper to
     confirm first; give every item to exchange in one call: an order can be exchanged once)."""
-    own_order(session, order_id)
     pol = policy(session)
+    try:
+        item_ids, new_item_ids, payment_method_id = _resolve(session, order_id, item_ids, new_item_ids,
+                                                             payment_method_id, request)
+    except NeedsDetail as e:
+        return _ask("exchange_items", order_id, request, str(e))
     order = oc.check_exchange(session.con, pol, order_id, item_ids, new_item_ids, payment_method_id)
     summary = (f"Exchange in order {order_id}: {_swap_text(order)}; "
                f"{_settle(pol, order['difference'], payment_method_id)}. You'll get an email on how to send the "
@@ -69,11 +99,15 @@ def exchange_items(session: Session, order_id: str, item_ids: list[str], new_ite
 
 @tool("modify_items", SwapArgs, roles=("shopper",), writes=True)
 def modify_items(session: Session, order_id: str, item_ids: list[str], new_item_ids: list[str],
-                 payment_method_id: str) -> dict[str, Any]:
+                 payment_method_id: str, request: str) -> dict[str, Any]:
     """Change items of a pending order to other available options of the same products (asks the shopper to
     confirm first). Only once per order: give every item to change in one call."""
-    own_order(session, order_id)
     pol = policy(session)
+    try:
+        item_ids, new_item_ids, payment_method_id = _resolve(session, order_id, item_ids, new_item_ids,
+                                                             payment_method_id, request)
+    except NeedsDetail as e:
+        return _ask("modify_items", order_id, request, str(e))
     order = oc.check_modify_items(session.con, pol, order_id, item_ids, new_item_ids, payment_method_id)
     once = " This can only be done once: the order's items can't be changed again afterwards." \
         if pol.item_modification_once else ""
@@ -90,8 +124,14 @@ def modify_items(session: Session, order_id: str, item_ids: list[str], new_item_
 def modify_payment(session: Session, order_id: str, payment_method_id: str) -> dict[str, Any]:
     """Pay a pending order with another of the shopper's payment methods; the original one is refunded (asks the
     shopper to confirm first). A gift card must cover the whole amount."""
-    own_order(session, order_id)
+    order = own_order(session, order_id)
     pol = policy(session)
+    try:
+        payment_method_id = oc.resolve_method(session.con, me(session), payment_method_id, None)
+    except NeedsDetail as e:
+        methods = ", ".join(m["payment_method_id"] for m in q.get_customer(session.con, me(session))["payment_methods"]
+                            if m["payment_method_id"] != q.original_payment_method(order))
+        return _ask("modify_payment", order_id, "", f"{e} Your other payment methods: {methods or 'none'}.")
     order = oc.check_modify_payment(session.con, pol, order_id, payment_method_id)
     old = q.original_payment_method(order)
     summary = (f"Pay order {order_id} ({money(pol, order['amount'])}) with {payment_method_id} instead of {old}; "

@@ -128,6 +128,26 @@ def _done(r: dict[str, Any]) -> str:
                f"{r['ship_address']['city']}."
     if r["action"] == "handoff":
         return f"I've opened ticket {r['ticket_id']}; a colleague will pick up your case and reply by email."
+    return _done_ops(r)
+
+
+def _done_ops(r: dict[str, Any]) -> str:
+    """Exchanges, item and payment changes, the default address (tools/order_changes.py)."""
+    diff = r.get("price_difference") or 0.0
+    settle = "" if abs(diff) < 0.005 else \
+        f" {_money(abs(diff))} {'is charged to' if diff > 0 else 'is refunded to'} {r['payment_method_id']}."
+    if r["action"] == "exchange_items":
+        return f"Done: the exchange for order {r['order_id']} is requested (status: exchange requested); you'll get " \
+               f"an email on how to send the item(s) back.{settle}"
+    if r["action"] == "modify_items":
+        return f"Done: the items of order {r['order_id']} are changed (status: {r['status']}).{settle}"
+    if r["action"] == "modify_payment":
+        return f"Done: order {r['order_id']} is now paid with {r['payment_method_id']}; {_money(r['amount'])} is " \
+               f"refunded to {r['refunded_to']}."
+    if r["action"] == "update_default_address":
+        a = r["address"]
+        return "Done: your default address is now " + ", ".join(a[k] for k in ("address1", "address2", "city",
+                                                                                 "state", "zip", "country") if a[k]) + "."
     return "Done."
 
 
@@ -140,6 +160,9 @@ RENDER = {"passages": _passages, "orders": _orders, "order": _order, "retention"
           or "No matching customers."}
 
 
+RENDER["ask"] = lambda r: r["message"]
+RENDER["product_types"] = lambda r: "Our product types:\n" + "\n".join(
+    f"- {p['name']} (product id {p['product_id']})" for p in r["products"])
 RENDER["language"] = lambda r: ("OK, I'll answer in English from now on." if r.get("language") == "en" else
                                 "OK, I'll answer in Chinese from now on.")
 
