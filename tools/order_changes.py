@@ -146,9 +146,9 @@ def modify_payment(session: Session, order_id: str, payment_method_id: str) -> d
 def update_default_address(session: Session, address1: str, address2: str, city: str, state: str, zip: str,
                            country: str) -> dict[str, Any]:
     """Change the signed-in shopper's default address in their profile (asks the shopper to confirm first)."""
-    me(session)
+    current = q.get_customer(session.con, me(session))["default_address"] or {}
     addr = q.clean_address({"address1": address1, "address2": address2, "city": city, "state": state, "zip": zip,
-                            "country": country})
+                            "country": country or current.get("country")})
     summary = f"Change your default address to {one_line(addr)}."
     session.pending = PendingAction("update_default_address", {"address": addr}, summary)
     return {"kind": "confirm", "summary": summary + CONFIRM, "action": "update_default_address", "address": addr}

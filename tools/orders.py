@@ -69,7 +69,7 @@ class Address(BaseModel):
     city: str
     state: str = Field("", description="state or county; may be empty")
     zip: str = Field(description="zip or postcode")
-    country: str
+    country: str = Field("", description="empty: the country of the address being replaced")
 
 
 class AddressArgs(OrderArg, Address):
@@ -130,7 +130,7 @@ def change_order_address(session: Session, order_id: str, address1: str, address
         return {"kind": "error", "message": f"Order {order_id} is {order['status']}; only pending orders can be "
                                             "changed."}
     addr = q.clean_address({"address1": address1, "address2": address2, "city": city, "state": state, "zip": zip,
-                            "country": country})
+                            "country": country or (order["ship_address"] or {}).get("country")})
     summary = f"Change the delivery address of order {order_id} to {one_line(addr)}."
     session.pending = PendingAction("change_order_address", {"order_id": order_id, "address": addr}, summary)
     return {"kind": "confirm", "summary": summary + CONFIRM, "action": "change_order_address", "order_id": order_id,
