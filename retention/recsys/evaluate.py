@@ -113,10 +113,10 @@ def per_user_holdout(lines: pd.DataFrame, share: float = HOLDOUT_SHARE) -> tuple
     """(train, test): each user's last `share` of lines (whole baskets: lines at one timestamp stay together, at
     least one basket) is test, when the user has at least two baskets."""
     lines = lines.sort_values(["customer_id", "created_at"], kind="stable")
-    n = lines.groupby("customer_id")["created_at"].transform("size")
-    pos = lines.groupby("customer_id").cumcount()
+    n = lines.groupby("customer_id")["created_at"].transform("size").to_numpy()
+    pos = lines.groupby("customer_id").cumcount().to_numpy()
     first_test = np.maximum(n - np.maximum(np.round(n * share), 1), 0).astype(int)
-    boundary = lines["created_at"].where(pos.to_numpy() == first_test.to_numpy())
+    boundary = lines["created_at"].where(pos == first_test)
     boundary = boundary.groupby(lines["customer_id"]).transform("max")
     first_seen = lines.groupby("customer_id")["created_at"].transform("min")
     test = (lines["created_at"] >= boundary) & (boundary > first_seen)

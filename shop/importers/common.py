@@ -296,16 +296,18 @@ def _day_month_order(path: Path, column: str, local: pd.Series, line_of: Any, no
                               column=column)
     if day_first.any() or month_first.any():
         order = "dayfirst" if day_first.any() else "monthfirst"
-        x = local[(day_first if order == "dayfirst" else month_first).idxmax()]
+        settled = (day_first if order == "dayfirst" else month_first).to_numpy()
+        x = str(local[m.index[int(settled.argmax())]])
         if notes is not None:
             notes[column] = f"{order.replace('first', ' first')} (settled by {x!r} on line {line_of(x)})"
         return order
     same = a == b
-    at = (~same).idxmax() if (~same).any() else m.index[0]
-    x, v = local[at], m.loc[at]
-    year = v[2] if len(v[2]) == 4 else f"'{v[2]}"
-    one = f"{year}-{int(v[0]):02d}-{int(v[1]):02d}"
-    other = f"{year}-{int(v[1]):02d}-{int(v[0]):02d}"
+    i = int((~same).to_numpy().argmax())  # the first value whose two readings differ (else the first)
+    x = str(local[m.index[i]])
+    first, second, yy = (str(c) for c in m.iloc[i, :3])
+    year = yy if len(yy) == 4 else f"'{yy}"
+    one = f"{year}-{int(first):02d}-{int(second):02d}"
+    other = f"{year}-{int(second):02d}-{int(first):02d}"
     if (~same).any():
         raise ImportDataError(path, f"ambiguous dates: {x!r} (line {line_of(x)}) reads as {one} (month first) or "
                               f"{other} (day first), and no day above 12 settles it; pass --date-format monthfirst "
