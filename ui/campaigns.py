@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ui import plots
+from ui.auth import user_of
 from ui.context import AppContext, available, not_available
 
 DRAFT_HEADERS = ["customer", "channel", "arm", "language", "subject", "status", "flags"]
@@ -143,11 +144,11 @@ def build_campaigns_tab(ctx: AppContext, user: str = "marketer") -> None:
             cur.close()
         return "That customer is not in this audience." if res is None else render_preview(*res)
 
-    def do_approve(cid: str, ids: str) -> tuple[str, list[list[Any]]]:
+    def do_approve(cid: str, ids: str, request: Any = None) -> tuple[str, list[list[Any]]]:
         cur = ctx.cursor()
         try:
             wanted = [i.strip() for i in ids.split(",") if i.strip()] or None
-            res = service.approve(cur, ctx.settings, cid, wanted, approver=user)
+            res = service.approve(cur, ctx.settings, cid, wanted, approver=user_of(request, user))
             msg = f"Approved {res['approved']} drafts ({res['flagged']} flagged, never approvable)."
         except Exception as e:
             msg = f"**Could not approve:** {e}"
@@ -193,6 +194,7 @@ def build_campaigns_tab(ctx: AppContext, user: str = "marketer") -> None:
     select.__annotations__["evt"] = gr.SelectData
     drafts.select(select, drafts, [pv_cust, pv_chan], api_visibility="private")
     pv_btn.click(do_preview, [camp, pv_cust, pv_chan], preview, api_visibility="private")
+    do_approve.__annotations__["request"] = gr.Request    # the logged-in user is the approver
     approve_btn.click(do_approve, [camp, approve_ids], [status, drafts], api_visibility="private")
     export_btn.click(do_export, camp, [status, files], api_visibility="private")
     results_btn.click(do_results, camp, [results, results_plot], api_visibility="private")
