@@ -15,7 +15,7 @@ import secrets
 import time
 from collections.abc import Mapping
 
-from agent.config import Settings
+from core.config import Settings
 
 log = logging.getLogger("retain.identity")
 MAX_ID_CHARS = 64

@@ -8,7 +8,7 @@ from importlib import resources
 from string import Template
 from typing import Any
 
-from agent.config import Settings
+from core.config import Settings
 
 PERSONA = "16985"       # shop.demo_personas 'returnable' (Harry Fletcher)
 LIFETIME_S = 3600

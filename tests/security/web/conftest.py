@@ -18,7 +18,7 @@ USER, PASSWORD = "alice", "alice-pw-123"
 
 @pytest.fixture(scope="session")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from agent.config import Settings
+    from core.config import Settings
     from shop.demo import build_demo
 
     s = Settings(data_dir=tmp_path_factory.mktemp("secstore") / "data")
@@ -30,7 +30,7 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture()
 def shop(store_dir: Path, tmp_path: Path) -> Any:
     """Settings over a private copy of the demo store (production mode, a widget secret)."""
-    from agent.config import Settings
+    from core.config import Settings
 
     data = tmp_path / "data"
     shutil.copytree(store_dir, data)

@@ -32,7 +32,7 @@ def _within(seconds: float, fn: Any) -> Any:
 
 def test_a_200kb_message_is_refused_at_once(shop: Any) -> None:
     from agent.runner import Assistant
-    from agent.session import Principal
+    from core.session import Principal
 
     bot = Assistant(shop, Principal("shopper"), thread_id="sec-big")
     reply = _within(5, lambda: bot.ask(BIG))
@@ -111,7 +111,7 @@ def test_shopper_turns_run_concurrently(shop: Any, serve: Any, monkeypatch: pyte
 
     class Slow:
         def __init__(self) -> None:
-            from agent.session import Principal
+            from core.session import Principal
 
             self.session = type("S", (), {"principal": Principal("shopper")})()
 

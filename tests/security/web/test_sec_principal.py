@@ -13,7 +13,7 @@ OLIVIA = {"email": "olivia.bennett@example.com", "zip": "L1 3NN", "order_id": "#
 
 
 def _session(settings: Any, typed: list[str]) -> Any:
-    from agent.session import Principal, Session
+    from core.session import Principal, Session
     from shop.db import connect
 
     s = Session(settings, connect(settings.db_path), Principal("shopper"), "t")
@@ -105,7 +105,7 @@ def test_attempts_are_limited_per_account(shop: Any) -> None:
 def test_chat_verification_end_to_end(shop: Any) -> None:
     """The offline agent: email alone asks for more; the postcode then verifies and answers the order question."""
     from agent.runner import Assistant
-    from agent.session import Principal
+    from core.session import Principal
 
     bot = Assistant(shop, Principal("shopper"), thread_id="sec-e2e")
     assert "verified" in bot.ask("where is my order?").text

@@ -20,7 +20,7 @@ def _handles(path: Path) -> int:
 
 def test_conversations_do_not_leak_thread_file_handles(shop: Any) -> None:
     from agent.runner import Assistant
-    from agent.session import Principal
+    from core.session import Principal
     from shop.db import connect
 
     con = connect(shop.db_path)
@@ -42,7 +42,7 @@ def _threads(settings: Any) -> set[str]:
 def test_cli_default_thread_is_not_shared_between_principals(shop: Any) -> None:
     from typer.testing import CliRunner
 
-    from agent.cli import app
+    from cli.main import app
 
     runner = CliRunner()
     base = ["--data-dir", str(shop.data_dir), "chat", "--model", "offline"]
@@ -57,7 +57,7 @@ def test_cli_default_thread_is_not_shared_between_principals(shop: Any) -> None:
 
 def test_web_conversations_reopen_after_a_restart(shop: Any) -> None:
     from agent.runner import Assistant
-    from agent.session import Principal
+    from core.session import Principal
     from ui.context import AppContext
     from ui.conversations import chat_history, new_thread, past_threads
     from ui.shopper import session_for
