@@ -100,7 +100,7 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
     settings = ctx.settings
     picker = settings.demo and not widget
     allowed = dict((cid, label) for label, cid in demo_customers(ctx)) if picker else {}
-    workers = {"concurrency_limit": settings.ui_workers, "concurrency_id": "shopper-turns"}
+    workers: dict[str, Any] = {"concurrency_limit": settings.ui_workers, "concurrency_id": "shopper-turns"}
     with gr.Blocks(title="retain support" if not widget else "retain widget") as page:
         state = gr.State({"customer_id": None, "thread": None, "threads": [], "earlier": [], "actors": {},
                           "chats": {}})

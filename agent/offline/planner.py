@@ -93,7 +93,8 @@ IDENTITY_SLOTS = ("email", "first_name", "zip")
 def _identify(r: Route, text: str, role: str, history: list[tuple[str, str]], lang: str) -> Plan:
     """Verify with the details in this message (and an order id given before: a second factor the tool accepts
     only if the shopper typed it), then answer the account question of this message or of the last one before."""
-    args = {k: r.slots[k] for k in ("email", "first_name", "last_name", "zip", "order_id") if k in r.slots}
+    args: dict[str, Any] = {k: r.slots[k] for k in ("email", "first_name", "last_name", "zip", "order_id")
+                            if k in r.slots}
     if "order_id" not in args and (order := remembered_order(history)):
         args["order_id"] = order
     calls = [Call("verify_identity", args)]
