@@ -89,7 +89,7 @@ def verify_identity(session: Session, email: str, first_name: str, last_name: st
     f = typed_factors(session, {"email": email, "first_name": first_name, "last_name": last_name, "zip": zip,
                                 "order_id": order_id})
     if not (f.get("email") and (f.get("zip") or f.get("order_id"))) and not (
-            f.get("first_name") and f.get("last_name") and f.get("zip")):
+            (f.get("first_name") or f.get("last_name")) and f.get("zip")):   # a full name may come in one part
         return {"kind": "auth", "ok": False, "need_more": True, "message": NEED_TWO}
     cid, charged = _match(session, f)
     account = cid or charged
