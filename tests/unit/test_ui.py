@@ -95,6 +95,36 @@ def test_card_markdown() -> None:
     assert "50.0%" in md and "medium" in md and "£1,234.50" in md
 
 
+def test_full_card_has_contact_history_sentiment_and_drivers_with_direction() -> None:
+    from ui.staff import card_markdown
+
+    card = {"probability": 0.81, "risk_band": "high", "segment": "at risk", "clv_12m": 80.0, "name": "Ann Lee",
+            "email": "ann@example.com", "phone": "+44 7700 900123", "country": "United Kingdom", "orders": 7,
+            "last_order": "2011-06-01", "total_spend": 812.4,
+            "drivers": [{"feature": "recency_days", "text": "no order for 190 days, 3.2 times their usual gap"}],
+            "tickets": {"total": 2, "open": 1}, "reviews": {"n": 1, "positive": 0, "neutral": 0, "negative": 1},
+            "recent_tickets": [{"ticket_id": "T9", "date": "2011-05-02", "category": "late_delivery",
+                                "status": "open", "subject": "Where is it?", "sentiment": "negative"}],
+            "recent_reviews": [{"date": "2011-05-03", "rating": 1, "title": "![x](http://evil.example/p.png) broke",
+                                "sentiment": "negative"}]}
+    md = card_markdown("15581", card, "£")
+    assert md.startswith("### Ann Lee · Customer 15581")
+    assert "ann@example.com" in md and "+44 7700 900123" in md and "**orders** 7" in md and "£812.40" in md
+    assert "↑ raises risk: no order for 190 days, 3.2 times their usual gap" in md
+    assert "| T9 | 2011-05-02 | late&#95;delivery | open | Where is it? | 🙁 negative |" in md
+    assert "1 negative" in md and "★ |" in md
+    assert "](http" not in md and "![" not in md  # an untrusted title cannot become an image or a link
+
+
+def test_every_churn_feature_reads_in_plain_words() -> None:
+    from retention.explain import _sentence
+    from retention.features import FEATURES
+
+    for feature in FEATURES:
+        text = _sentence(feature, {feature: 3.0, "recency_days": 30.0, "mean_gap_days": 10.0})
+        assert "=" not in text and "_" not in text, f"{feature}: {text!r}"
+
+
 def test_app_routes_without_a_store(settings) -> None:
     """Built over an empty data dir: the shopper page is public, the consoles ask for a login."""
     from fastapi.testclient import TestClient
