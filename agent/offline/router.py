@@ -1,7 +1,14 @@
-"""Intent routing for the offline engine: keyword rules first, then nearest neighbour over labelled examples.
+"""Intent routing for the offline engine.
 
-`route(text, role)` returns the intent and the slots; it is a pure function of the text (plus, for the nearest
-neighbour fallback, an embedder), tested on its own and scored by `retain eval intents`.
+Safety and slot rules come first (injection, abuse, another customer's data, identifying oneself, a language
+request, a Chinese address given after being asked). A shopper's other messages go to the learned classifier
+(agent/offline/classifier.py); below its calibrated confidence the route is `clarify`, naming the two likeliest
+intents, so that no write intent starts from a guess. Staff and marketer messages keep their keyword rules, and
+`learned=False` gives the earlier keyword router (rules, then the optional nearest-example fallback) that
+`retain eval intents --baseline` prints beside the learned one.
+
+`route(text, role)` returns the intent and the slots; it is a pure function of the text, tested on its own and
+scored by `retain eval intents`.
 """
 
 from __future__ import annotations
@@ -79,6 +86,7 @@ class Route:
     slots: dict[str, Any] = field(default_factory=dict)
     confidence: float = 1.0
     via: str = "rule"
+    alternatives: list[tuple[str, float]] = field(default_factory=list)  # the learned router's top intents
 
 
 class NearestExamples:
@@ -100,14 +108,32 @@ def zh_chars(text: str) -> list[str]:
     return CJK.findall(text)
 
 
-def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, threshold: float = 0.55) -> Route:
+def learned(text: str, slots: dict[str, Any]) -> Route | None:
+    """The classifier's route, `clarify` when it is unsure; None when no model ships."""
+    from agent.offline.classifier import shipped
+
+    clf = shipped()
+    if clf is None:
+        return None
+    ranked = clf.rank(text)
+    intent, p = ranked[0]
+    if not clf.accepts(intent, p):
+        return Route("clarify", slots, confidence=p, via="learned", alternatives=ranked[:2])
+    if intent == "list_orders" and "order_id" in slots:  # "where is #W9000002": that order, not the list
+        intent = "order_details"
+    return Route(intent, slots, confidence=p, via="learned", alternatives=ranked[:2])
+
+
+def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, threshold: float = 0.55,
+          learn: bool = True) -> Route:
     slots = extract(text)
     low = text.lower().strip()
     if INJECTION.search(text):
         return Route("injection", slots)
     if ABUSE.search(text):
         return Route("abusive", slots)
-    if GREETING.match(text.strip()):
+    shopper_learned = learn and role == "shopper"
+    if not shopper_learned and GREETING.match(text.strip()):
         return Route("greeting", slots)
     chinese = bool(zh_chars(text))
     if role == "shopper" and ("email" in slots or ("zip" in slots and "first_name" in slots)) and \
@@ -122,6 +148,8 @@ def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, t
         return Route("set_language", {**slots, "language": lang})
     if chinese and role == "shopper" and "address" in slots:  # "改为广东省深圳市…，邮编518057" after being asked
         return Route("change_address", slots)
+    if shopper_learned and (r := learned(text, slots)) is not None:
+        return r
     rules = (zh.RULES_ZH if chinese and role == "shopper" else []) + RULES.get(role, [])
     for intent, pattern in rules:
         if re.search(pattern, low, re.I):
