@@ -57,6 +57,21 @@ def corpus_hash(paths: tuple[Path, ...] = CORPORA) -> str:
     return h.hexdigest()[:16]
 
 
+ORDER_TOKEN = "#W0000000"
+
+
+def normalise(text: str) -> str:
+    """Every order id becomes one token (#W9000002, W9000002, 581001 -> #W0000000): the id says which order, the
+    words around it what is wanted (Chinese postcodes are not ids)."""
+    from agent.offline.slots import ORDER
+    from agent.offline.slots_zh import without_postcodes
+
+    spans = [m.span() for m in ORDER.finditer(without_postcodes(text))]
+    for a, b in reversed(spans):
+        text = text[:a] + ORDER_TOKEN + text[b:]
+    return text
+
+
 def featurize(embedder: str, texts: list[str]) -> np.ndarray:
     """Sentence vectors from one embedder or several joined by '+' (e.g. 'minilm+use-m'), side by side."""
     from vectorstore.embeddings import load_embedder
@@ -92,6 +107,7 @@ class IntentClassifier:
     _vec: Any = None
 
     def features(self, texts: list[str]) -> Any:
+        texts = [normalise(t) for t in texts]
         x = featurize(self.embedder, texts)
         if not self.ngrams:
             return x
@@ -162,6 +178,7 @@ def train(embedder: str = "use-m", c: float = 10.0, ngrams: bool = True, folds: 
     from threadpoolctl import threadpool_limits
 
     texts, labels, langs = load_corpus(paths)
+    texts = [normalise(t) for t in texts]
     dense = featurize(embedder, texts)
     row = {t: i for i, t in enumerate(texts)}
     parts = [FunctionTransformer(lambda ts: dense[[row[t] for t in ts]], accept_sparse=True)]

@@ -80,6 +80,10 @@ EXAMPLES_EN: dict[str, list[str]] = {
 EXAMPLES: dict[str, list[str]] = {k: v + zh.EXAMPLES_ZH.get(k, []) for k, v in EXAMPLES_EN.items()}
 
 
+# A question about one order already named ("that order", "这个订单"): the planner fills in the remembered id.
+THAT_ORDER = re.compile(r"\b(that|this|the same) order\b|(这个|那个|这笔|那笔|同一个?)订单", re.I)
+
+
 @dataclass
 class Route:
     intent: str
@@ -119,8 +123,8 @@ def learned(text: str, slots: dict[str, Any]) -> Route | None:
     intent, p = ranked[0]
     if not clf.accepts(intent, p):
         return Route("clarify", slots, confidence=p, via="learned", alternatives=ranked[:2])
-    if intent == "list_orders" and "order_id" in slots:  # "where is #W9000002": that order, not the list
-        intent = "order_details"
+    if intent == "list_orders" and ("order_id" in slots or THAT_ORDER.search(text)):
+        intent = "order_details"  # "where is #W9000002", "the status of that order": that order, not the list
     return Route(intent, slots, confidence=p, via="learned", alternatives=ranked[:2])
 
 
