@@ -101,6 +101,20 @@ def test_a_ticket_is_never_created_without_its_audit_row(fresh: Settings) -> Non
     assert real.execute("SELECT count(*) FROM tickets").fetchone()[0] == before
 
 
+def test_a_tool_call_that_cannot_be_audited_is_refused_not_crashed(fresh: Settings) -> None:
+    from agent.session import Session
+    from tools import call
+
+    con = FullDisk(connect(fresh.db_path), "INSERT INTO AUDIT_LOG")
+    s = Session(fresh, con, Principal("shopper", OWNER))  # type: ignore[arg-type]
+    con.armed = True
+    for name, args in [("order_details", {"order_id": ORDER}),
+                       ("cancel_order", {"order_id": ORDER, "reason": "ordered by mistake"})]:
+        result = call(s, name, args)
+        assert result["kind"] == "error" and "storage problem" in result["message"], result
+        assert "items" not in result and s.pending is None   # nothing shown unaudited, nothing left to confirm
+
+
 def test_a_locked_store_is_one_clear_error(fresh: Settings) -> None:
     from agent.errors import StoreError
 
