@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -135,10 +135,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         yield con
         con.commit()
     except BaseException:
-        try:
+        with suppress(Exception):  # a failed commit may have ended the transaction already
             con.rollback()
-        except Exception:  # noqa: BLE001 - a failed commit may have ended the transaction already
-            pass
         raise
     finally:
         _IN_TRANSACTION.discard(key)
