@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.config import Settings
-from agent.session import Principal, Session
+from core.config import Settings
+from core.session import Principal, Session
 
 _YES = (r"yes|yes please|y|yeah|yep|sure|ok|okay|confirm|confirmed|go ahead|do it|please do|"
         r"确认|确定|是的|是|好的|好|对|对的|可以|行|没问题|嗯|嗯嗯|继续|同意|好的谢谢|确认取消|确认修改|确认退货|请继续")

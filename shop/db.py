@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import RetainError, StoreError
+from core.errors import RetainError, StoreError
 
 if TYPE_CHECKING:
     import duckdb

@@ -11,8 +11,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from agent.config import Policy
-from agent.errors import NotFoundError, RetainError
+from core.config import Policy
+from core.errors import NotFoundError, RetainError
 from shop.clock import shop_today
 from shop.db import rows as _rows
 from shop.db import scalar, transaction

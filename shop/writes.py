@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import RetainError
+from core.errors import RetainError
 from shop.db import scalar, store_cause, transaction
 from shop.queries import audit
 

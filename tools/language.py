@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agent.session import Session
+from core.session import Session
 from shop import queries as q
 from tools import tool
 from tools.orders import me

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent.errors import PermissionDenied
-from agent.session import PendingAction, Session
+from core.errors import PermissionDenied
+from core.session import PendingAction, Session
 from shop import queries as q
 from tools import tool
 

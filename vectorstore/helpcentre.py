@@ -1,7 +1,7 @@
 """The demo shop's help centre (Jinja templates rendered with settings.policy) and product pages.
 
 Numbers that tools enforce (return window, cancellation statuses, discount caps...) live once in
-`agent.config.Policy` and are rendered into the articles, so docs and tools never disagree.
+`core.config.Policy` and are rendered into the articles, so docs and tools never disagree.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agent.config import Policy
+from core.config import Policy
 
 TEMPLATES = Path(__file__).parent / "helpcentre"
 LANGS = ("en", "zh")  # en: TEMPLATES/*.md.j2; other languages: TEMPLATES/<lang>/*.md.j2 (translations of en)

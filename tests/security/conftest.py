@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings
+from core.config import Settings
 
 
 @pytest.fixture(scope="session")

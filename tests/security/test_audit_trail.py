@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from agent.config import Settings
-from agent.session import Principal, Session
+from core.config import Settings
+from core.session import Principal, Session
 from shop.db import connect
 
 OWNER = "15854"

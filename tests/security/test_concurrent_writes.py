@@ -6,8 +6,8 @@ import copy
 import threading
 from typing import Any
 
-from agent.config import Settings
-from agent.session import Principal, Session
+from core.config import Settings
+from core.session import Principal, Session
 from shop.db import connect
 
 ORDER, OWNER = "#W9000001", "15854"   # a pending order of the demo's shopper 15854

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from agent.config import Settings
-from agent.session import Principal
+from core.config import Settings
+from core.session import Principal
 from shop.db import connect
 
 ORDER, OWNER = "#W9000001", "15854"
@@ -90,7 +90,7 @@ def test_a_ticket_is_never_created_without_its_audit_row(fresh: Settings) -> Non
 
     real = connect(fresh.db_path)
     con = FullDisk(real, "INSERT INTO AUDIT_LOG")
-    from agent.session import Session
+    from core.session import Session
 
     s = Session(fresh, con, Principal("shopper", OWNER))  # type: ignore[arg-type]
     before = real.execute("SELECT count(*) FROM tickets").fetchone()[0]
@@ -116,7 +116,7 @@ def test_a_tool_call_that_cannot_be_audited_is_refused_not_crashed(fresh: Settin
 
 
 def test_a_locked_store_is_one_clear_error(fresh: Settings) -> None:
-    from agent.errors import StoreError
+    from core.errors import StoreError
 
     holder = subprocess.Popen([sys.executable, "-c", "import sys, duckdb; c = duckdb.connect(sys.argv[1]); "
                                "print('held', flush=True); sys.stdin.read()", str(fresh.db_path)],
@@ -132,7 +132,7 @@ def test_a_locked_store_is_one_clear_error(fresh: Settings) -> None:
 
 
 def test_a_data_dir_that_cannot_be_created_is_one_clear_error(tmp_path: Path) -> None:
-    from agent.errors import StoreError
+    from core.errors import StoreError
 
     blocker = tmp_path / "data"
     blocker.write_text("a file where the data dir should be")
@@ -149,7 +149,7 @@ def test_store_open_errors_become_one_clear_line(fresh: Settings, monkeypatch: p
                                                  meaning: str) -> None:
     import duckdb
 
-    from agent.errors import StoreError
+    from core.errors import StoreError
 
     def fail(*_: Any, **__: Any) -> Any:
         raise duckdb.IOException(message)
@@ -162,8 +162,8 @@ def test_store_open_errors_become_one_clear_line(fresh: Settings, monkeypatch: p
 def test_the_cli_reports_a_full_disk_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from agent.cli import app
-    from agent.config import Settings
+    from cli.main import app
+    from core.config import Settings
 
     def full(self: Settings) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "data"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings
+from core.config import Settings
 from shop.db import connect
 
 

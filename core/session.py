@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import duckdb
 
-    from agent.config import Settings
+    from core.config import Settings
 
 Role = Literal["shopper", "staff", "marketer"]
 ROLES: tuple[Role, ...] = ("shopper", "staff", "marketer")

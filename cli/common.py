@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 import typer
 
-from agent.config import Settings
-from agent.errors import RetainError
+from core.config import Settings
+from core.errors import RetainError
 
 train_app = typer.Typer(help="Train models (churn, recommender).", no_args_is_help=True)
 eval_app = typer.Typer(help="Evaluate against baselines on real data; --json prints one JSON object.",
