@@ -102,7 +102,7 @@ def test_a_ticket_is_never_created_without_its_audit_row(fresh: Settings) -> Non
 
 
 def test_a_tool_call_that_cannot_be_audited_is_refused_not_crashed(fresh: Settings) -> None:
-    from agent.session import Session
+    from core.session import Session
     from tools import call
 
     con = FullDisk(connect(fresh.db_path), "INSERT INTO AUDIT_LOG")

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent.config import Settings
-from agent.session import Principal, Session
+from core.config import Settings
+from core.session import Principal, Session
 from shop.db import connect
 
 OWNER = "15854"
