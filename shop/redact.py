@@ -45,7 +45,7 @@ def redact(text: str) -> str:
 
 def scrub(value: Any) -> Any:
     """A copy of structured details safe for the audit trail: address and contact fields blanked, every text
-    (keys too) through redact, and a long number (a phone or card given as a number) masked as text. Masking
+    (keys too) through redact, and a long integer (a phone or card given as a number) masked as text. Masking
     leaf by leaf keeps the details valid JSON whatever they hold."""
     if isinstance(value, dict):
         return {redact(str(k)): "[redacted]" if k in PII_KEYS and value[k] else scrub(v) for k, v in value.items()}
@@ -55,6 +55,6 @@ def scrub(value: Any) -> Any:
         return redact(value)
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)   # NaN and infinities are not JSON
-    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1_000_000:
-        return redact(str(value))
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1_000_000:
+        return redact(str(value))   # a phone or card number typed as a number; amounts (floats) stay numbers
     return value
