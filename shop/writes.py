@@ -29,8 +29,11 @@ ATTEMPTS = 60  # write-write conflicts retried (the re-check then sees the winne
 
 
 def _conflict(e: BaseException) -> bool:
+    """A write-write conflict with a concurrent transaction (worth a retry), not a failing disk."""
     import duckdb
 
+    if store_cause(e) is not None:
+        return False
     return isinstance(e, duckdb.TransactionException | duckdb.ConstraintException) or "conflict" in str(e).lower()
 
 
