@@ -47,6 +47,7 @@ from cli import (  # noqa: E402
     retention,
     scoring_bench,  # noqa: F401  (bench group)
     store,
+    tau_replay,  # noqa: F401  (eval group)
     ui_bench,  # noqa: F401  (bench group)
 )
 

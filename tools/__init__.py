@@ -44,7 +44,7 @@ def tool(name: str, args: type[BaseModel], roles: tuple[Role, ...], writes: bool
 
 
 def load_all() -> dict[str, ToolSpec]:
-    from tools import customers, handoff, knowledge, language, orders, retention  # noqa: F401
+    from tools import customers, handoff, knowledge, language, order_changes, orders, retention  # noqa: F401
 
     return REGISTRY
 

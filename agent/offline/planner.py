@@ -6,12 +6,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from agent.offline import ops
 from agent.offline import replies_zh as zh
 from agent.offline.router import Route, route
 from agent.offline.slots import order_ids
 
 ACCOUNT = {"list_orders", "order_details", "cancel_order", "return_items", "change_address", "refund_status",
-           "profile", "recommend", "set_language"}
+           "profile", "recommend", "set_language", *ops.INTENTS}
 ASK_IDENTITY = ("I can help with that once you're verified: please tell me the email address on your account, "
                 "or your full name and zip/postcode.")
 DIRECT = {
@@ -51,6 +52,9 @@ def remembered_order(history: list[tuple[str, str]]) -> str | None:
 def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]], lang: str = "en") -> Plan:
     s, intent = r.slots, r.intent
     order = s.get("order_id") or remembered_order(history)
+    if intent in ops.INTENTS:
+        planned = ops.calls(intent, s, text, order)
+        return Plan([], planned) if isinstance(planned, str) else Plan([Call(*planned)])
     if intent == "list_orders":
         return Plan([Call("list_my_orders", {})])
     if intent == "order_details":
@@ -99,6 +103,8 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
             if earlier and (prev := route(earlier[-1], role)).intent in ACCOUNT:
                 calls += _shopper_calls(prev, earlier[-1], history, lang).calls
             return Plan(calls)
+        if signed_in and (more := ops.follow_up(r.intent, text, history)):
+            return Plan([Call(*more)])  # the answer to a tool's question (which item, option or method)
         if r.intent in ACCOUNT:
             if not signed_in:
                 return Plan([], zh.ASK_IDENTITY if lang == "zh" else ASK_IDENTITY)
