@@ -25,17 +25,18 @@ JUNK = st.one_of(st.sampled_from(NASTY), st.text(max_size=40), st.integers(), st
                  st.none(), st.booleans(), st.lists(st.sampled_from(NASTY), max_size=3),
                  st.dictionaries(st.text(max_size=5), st.sampled_from(NASTY), max_size=2))
 UNEXPECTED = "Sorry, I can't reach that information right now"
-MINE = "(SELECT order_id FROM orders WHERE customer_id IN ('15854', '12583'))"  # the ids the fuzz can name
-STATE = ["SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM payments), (SELECT count(*) FROM tickets), "
-         "(SELECT count(*) FROM write_actions), (SELECT count(*) FROM order_items)",
-         f"SELECT sum(hash(order_id, status, ship_address)) FROM orders WHERE order_id IN {MINE}",
-         f"SELECT sum(hash(order_id, line_no, status)) FROM order_items WHERE order_id IN {MINE}",
-         f"SELECT sum(hash(order_id, seq, amount)) FROM payments WHERE order_id IN {MINE}",
-         "SELECT sum(hash(customer_id, preferred_language)) FROM customers WHERE customer_id IN ('15854', '12583')"]
+COUNTS = ("SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM payments), (SELECT count(*) FROM tickets), "
+          "(SELECT count(*) FROM write_actions), (SELECT count(*) FROM order_items)")
+MINE = ("SELECT (SELECT sum(hash(order_id, status, ship_address)) FROM orders WHERE order_id = ANY($ids)), "
+        "(SELECT sum(hash(order_id, line_no, status)) FROM order_items WHERE order_id = ANY($ids)), "
+        "(SELECT sum(hash(order_id, seq, amount)) FROM payments WHERE order_id = ANY($ids)), "
+        "(SELECT sum(hash(customer_id, preferred_language)) FROM customers WHERE customer_id IN ('15854', '12583'))")
+IDS: list[str] = []  # the orders of the two customers the fuzz can name (filled by the `shared` fixture)
 
 
-def _state(con: Any) -> list[Any]:
-    return [con.execute(sql).fetchall() for sql in STATE]
+def _state(con: Any) -> tuple[Any, ...]:
+    """Row counts of every written table, and the rows the fuzz's ids can reach."""
+    return (*con.execute(COUNTS).fetchone(), *con.execute(MINE, {"ids": IDS}).fetchone())
 
 
 def _args(fields: list[str]) -> st.SearchStrategy[dict[str, Any]]:
@@ -63,7 +64,10 @@ def shared(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     data.mkdir()
     shutil.copy(demo_store, data / "shop.duckdb")
     s = Settings(data_dir=data)
-    return s, connect(s.db_path)
+    con = connect(s.db_path)
+    IDS[:] = [r[0] for r in con.execute("SELECT order_id FROM orders WHERE customer_id IN ('15854', '12583')")
+              .fetchall()]
+    return s, con
 
 
 @pytest.fixture()
