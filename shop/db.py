@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from importlib import resources
@@ -120,7 +121,7 @@ def as_store_error(e: BaseException, path: Path | str | None = None) -> StoreErr
     return StoreError(f"{where}: {cause}")
 
 
-_IN_TRANSACTION: set[int] = set()  # connections (or cursors) with a transaction open through transaction()
+_IN_TRANSACTION: set[tuple[int, int]] = set()  # (connection or cursor, thread) with a transaction() open
 
 
 @contextmanager
@@ -128,7 +129,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     """All-or-nothing: commit on success, roll back on any error (a failed commit included). Re-entrant: inside
     another transaction() on the same connection it joins that one, so a write helper can be composed into a
     bigger transaction (shop.writes.run_once)."""
-    key = id(con)
+    key = (id(con), threading.get_ident())  # another thread on the same connection never joins this one
     if key in _IN_TRANSACTION:
         yield con
         return
