@@ -21,6 +21,11 @@ class Logins:
         return want is not None and secrets.compare_digest(want.encode(), password.encode())
 
 
+def user_of(request: object, fallback: str) -> str:
+    """The logged-in user's name from a Gradio request (the audit actor), else `fallback`."""
+    return getattr(request, "username", None) or fallback
+
+
 def parse_users(spec: str) -> dict[str, str]:
     """'alice:pw1,bob:pw2' -> {'alice': 'pw1', 'bob': 'pw2'}; a malformed entry is a ConfigError."""
     users: dict[str, str] = {}

@@ -21,7 +21,7 @@ ABUSE = re.compile(r"\b(idiot|stupid|useless|shut up|damn you|f+u+c+k|shit|crap 
 INJECTION = re.compile(r"ignore (all |any |the )?(previous|prior|above) (instructions|rules)|system prompt|"
                        r"you are now|developer mode|pretend (you are|to be)|act as (an? )?(admin|staff)|" + zh.INJECTION_ZH, re.I)
 GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers)\b[\s!.,]*"
-                      r"(there)?[\s!.]*$|" + zh.GREETING_ZH, re.I)
+                      r"(?:there[\s!.]*)?$|" + zh.GREETING_ZH, re.I)
 
 # (intent, pattern) in priority order, per role; the first match wins.
 RULES: dict[str, list[tuple[str, str]]] = {
