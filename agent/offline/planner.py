@@ -142,6 +142,8 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
             return Plan([], "Which customer? Please give their customer id.")
         name = "retention_summary" if r.intent == "retention_summary" else "customer_orders"
         return Plan([Call(name, {"customer_id": s["customer_id"]})])
+    if r.intent == "at_risk" and "customer_id" in s:  # "why is customer 15581 at risk?": that customer's picture
+        return Plan([Call("retention_summary", {"customer_id": s["customer_id"]})])
     if r.intent == "at_risk":
         return Plan([Call("at_risk_customers", {"segment": s.get("segment", ""), "band": s.get("band", "high")})])
     if r.intent == "search_customers":
