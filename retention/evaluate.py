@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from agent.errors import NotEnoughDataError
+from core.errors import NotEnoughDataError
 from retention.bgnbd import BGNBD, rfm_inputs
 from retention.churn import MLP, LogReg, matrix, train_logreg
 from retention.features import dataset

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.config import Settings
-from agent.errors import ConfigError
+from core.config import Settings
+from core.errors import ConfigError
 from shop.demo_personas import DEMO_PERSONAS, Persona, persona_ids
 from shop.demo_subset import DEMO_DATA, OR_SUBSET
 

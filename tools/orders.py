@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent.errors import PermissionDenied
-from agent.session import PendingAction, Session
+from core.errors import PermissionDenied
+from core.session import PendingAction, Session
 from shop import queries as q
 from tools import tool
 
@@ -120,23 +120,30 @@ def refund_status(session: Session, order_id: str) -> dict[str, Any]:
 
 
 def execute_pending(session: Session) -> dict[str, Any]:
-    """Run the confirmed write (called by the runner only after an explicit yes), audited."""
+    """Run the confirmed write (called by the runner only after an explicit yes): one transaction that claims
+    the action's key, re-checks the state, writes and audits with the principal (shop.writes.run_once). Returns
+    {"kind": "done", ...} or {"kind": "error", "message": ...} saying what actually happened."""
+    from shop.writes import run_once
+
     p = session.pending
     assert p is not None
     session.pending = None
+    return run_once(session.con, p.key, p.tool, session.principal.role, session.principal.actor_id,
+                    p.args.get("order_id"), p.args, lambda con: _perform(session, con, p.tool, p.args))
+
+
+def _perform(session: Session, con: Any, tool: str, args: dict[str, Any]) -> dict[str, Any]:
+    """The write itself, inside run_once's transaction; each re-checks the state it needs (a RetainError if the
+    action is no longer allowed)."""
     policy = session.settings.policy
-    if p.tool == "cancel_order":
-        result = q.cancel_pending_order(session.con, policy, p.args["order_id"], p.args["reason"])
-    elif p.tool == "return_items":
-        result = q.return_delivered_items(session.con, policy, p.args["order_id"], p.args["item_ids"])
-    elif p.tool == "change_order_address":
-        result = q.modify_pending_order_address(session.con, policy, p.args["order_id"], p.args["address"])
-    elif p.tool == "handoff":
-        ticket = q.create_ticket(session.con, session.principal.customer_id, "handoff", "Customer asked for a human",
-                                 p.args["summary"], p.args.get("order_id"))
-        result = {"ticket_id": ticket}
-    else:  # pragma: no cover - only the tools above create pending actions
-        raise ValueError(p.tool)
-    q.audit(session.con, session.principal.role, session.principal.actor_id, f"write:{p.tool}",
-            p.args.get("order_id"), {"args": p.args, "result": result}, True)
-    return {"kind": "done", "action": p.tool, **result}
+    if tool == "cancel_order":
+        return q.cancel_pending_order(con, policy, args["order_id"], args["reason"])
+    if tool == "return_items":
+        return q.return_delivered_items(con, policy, args["order_id"], args["item_ids"])
+    if tool == "change_order_address":
+        return q.modify_pending_order_address(con, policy, args["order_id"], args["address"])
+    if tool == "handoff":
+        ticket = q.create_ticket(con, session.principal.customer_id, "handoff", "Customer asked for a human",
+                                 args["summary"], args.get("order_id"))
+        return {"ticket_id": ticket}
+    raise ValueError(f"no write for pending action {tool!r}")  # pragma: no cover - only the tools above create them

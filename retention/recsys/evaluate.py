@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from agent.errors import NotEnoughDataError
+from core.errors import NotEnoughDataError
 from retention.recsys.metrics import evaluate as rank_metrics
 from retention.recsys.metrics import topk
 from retention.recsys.models import Factors, ItemKNN, blend, content, popularity, repeat

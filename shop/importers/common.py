@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import ImportDataError
+from core.errors import ImportDataError
 from shop.db import scalar
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class ImportOptions:
     ids: str | None = None
 
     def __post_init__(self) -> None:
-        from agent.errors import RetainError
+        from core.errors import RetainError
 
         if self.date_format is not None and self.date_format not in DATE_FORMATS and "%" not in self.date_format:
             raise RetainError(f"--date-format {self.date_format!r}: use one of {', '.join(DATE_FORMATS)} or a "

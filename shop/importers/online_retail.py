@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import ImportDataError
+from core.errors import ImportDataError
 from shop.categories import categorize
 from shop.db import transaction
 from shop.importers.common import (

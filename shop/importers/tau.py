@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import ImportDataError
+from core.errors import ImportDataError
 from shop.db import transaction
 from shop.importers.common import Report, Steps, decode_utf8, file_sha256, insert_new, read_bytes
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import ImportDataError, RetainError
+from core.errors import ImportDataError, RetainError
 from shop.db import table_counts
 from shop.importers import run_import
 from shop.importers.common import MAX_LINE_BYTES, ImportOptions
@@ -194,7 +194,7 @@ def test_online_retail_invoice_of_two_customers_is_an_error(store, tmp_path: Pat
 def test_eval_churn_refuses_a_label_window_past_the_data_and_prints_the_import_report(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from agent.cli import app
+    from cli.main import app
 
     start = dt.date(2011, 1, 1)
     rows = [f"c{i % 50},{start + dt.timedelta(days=i % 180)},{1 + i % 7}" for i in range(400)]
@@ -219,7 +219,7 @@ def test_label_window_check_accepts_a_window_that_fits(store, tmp_path: Path) ->
 def test_import_cli_takes_the_options(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from agent.cli import app
+    from cli.main import app
 
     path = log(tmp_path, ["c1,03/04/2011,5"])
     base = ["--data-dir", str(tmp_path / "d"), "import", "generic", str(path), "--json"]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
+from cli.main import app
 from retention.recsys.evaluate import per_user_holdout, temporal_split
 
 

@@ -32,3 +32,8 @@ class PermissionDenied(RetainError):
 
 class ConfigError(RetainError):
     """A setting has a value that cannot work."""
+
+
+class StoreError(RetainError):
+    """The shop store can't be opened or written (read-only, locked by another process, disk full): names the
+    path and the cause."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from agent.commands.common import (
+from cli.common import (
     DATE_FORMAT,
     IDS,
     OFFSETS,
@@ -52,7 +52,7 @@ def eval_recommender(
 ) -> None:
     """Popularity, repeat, item-item, ALS, BPR, content and blend at k, protocols all and new; hyperparameters and
     blend weights are chosen on an inner split of the training part. The import report is printed on stderr."""
-    from agent.errors import RetainError
+    from core.errors import RetainError
     from retention.recsys.evaluate import evaluate_log
     from vectorstore.embeddings import embedder_for
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from agent.cli import app
-from agent.commands.common import (
+from cli.common import (
     DATE_FORMAT,
     IDS,
     OFFSETS,
@@ -22,6 +21,8 @@ from agent.commands.common import (
     settings,
     train_app,
 )
+
+app = typer.Typer()  # merged into the `retain` app by cli.main
 
 
 @train_app.command("churn")
@@ -57,7 +58,7 @@ def eval_churn(
 
     The import report (rows read, and every rejection with its reason) is printed on stderr and kept in the JSON
     under "import"; a label window the data stops short of is refused."""
-    from agent.errors import RetainError
+    from core.errors import RetainError
     from retention.evaluate import evaluate
     from shop.db import connect
 
@@ -100,7 +101,7 @@ def eval_sentiment(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Held-back macro-F1 of the sentiment model beside a lexicon and a majority baseline."""
-    from agent.errors import RetainError
+    from core.errors import RetainError
     from retention.sentiment import evaluate_reviews
 
     if not data.exists():

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from agent.cli import app
-from agent.commands.common import (
+from cli.common import (
     DATE_FORMAT,
     IDS,
     OFFSETS,
@@ -21,6 +20,8 @@ from agent.commands.common import (
     progress,
     settings,
 )
+
+app = typer.Typer()  # merged into the `retain` app by cli.main
 
 SOURCES = ["online-retail", "tau-retail", "generic"]
 
@@ -75,7 +76,7 @@ def demo(
     """Build the demo shop end to end: store from real data, knowledge base, churn scores, recommender."""
     import json
 
-    from agent.pipeline import build_demo_all
+    from cli.pipeline import build_demo_all
 
     s = settings()
     with progress() as bar:

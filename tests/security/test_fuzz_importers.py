@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent.errors import RetainError
+from core.errors import RetainError
 from shop.db import connect, table_counts
 from shop.importers import run_import
 from shop.importers.common import ImportOptions
