@@ -96,11 +96,15 @@ def serve(
     host: str = typer.Option(None, "--host", help="default: $RETAIN_UI_HOST or 127.0.0.1"),
     port: int = typer.Option(None, "--port", help="default: $RETAIN_UI_PORT or 7860"),
     mcp: bool = typer.Option(False, "--mcp", help="also expose the tools over MCP"),
+    demo: bool = typer.Option(False, "--demo", help="demo mode: the customer picker, /shop-demo/ and a widget "
+                                                   "secret generated for this run if none is set"),
 ) -> None:
     """Serve the web app."""
     from ui.app import launch
 
     s = settings()
+    if demo:
+        s = s.model_copy(update={"demo": True})
     launch(s, host=host or s.ui_host, port=port or s.ui_port, mcp=mcp)
 
 

@@ -135,7 +135,8 @@ def _shape(con: duckdb.DuckDBPyConnection, kept: Any, lines: Any) -> dict[str, A
             SELECT order_id, any_value(customer_id) AS customer_id,
                    CASE WHEN order_id LIKE 'C%' THEN 'cancelled' ELSE 'delivered' END AS status,
                    CASE WHEN order_id LIKE 'C%' THEN 'cancellation' ELSE 'sale' END AS kind,
-                   min(created_at) AS created_at, any_value(country) AS country, 'online_retail' AS source
+                   min(created_at) AS created_at, any_value(country) AS country, 'online_retail' AS source,
+                   'GBP' AS currency
             FROM _lines GROUP BY order_id""").df()
         items = con.execute("""
             SELECT order_id, line_no, stock_code AS item_id,
