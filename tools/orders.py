@@ -49,11 +49,12 @@ class ReturnArgs(OrderArg):
 
 
 class AddressArgs(OrderArg):
-    address1: str
+    address1: str = Field(description="house number and street")
     city: str
-    zip: str
-    country: str = "United Kingdom"
-    address2: str = ""
+    zip: str = Field(description="zip or postcode")
+    country: str = Field("", description="empty: the country of the order's current delivery address")
+    address2: str = Field("", description="second line: flat, apartment, unit, floor")
+    state: str = Field("", description="county, state or province")
 
 
 @tool("list_my_orders", NoArgs, roles=("shopper",))
@@ -99,14 +100,19 @@ def return_items(session: Session, order_id: str, item_ids: list[str]) -> dict[s
 
 @tool("change_order_address", AddressArgs, roles=("shopper",), writes=True)
 def change_order_address(session: Session, order_id: str, address1: str, city: str, zip: str, country: str,
-                         address2: str) -> dict[str, Any]:
-    """Change the delivery address of a pending order (asks the shopper to confirm first)."""
+                         address2: str, state: str) -> dict[str, Any]:
+    """Change the delivery address of a pending order (asks the shopper to confirm first). Without a country, the
+    order's current one is kept (the shopper's own)."""
     order = own_order(session, order_id)
     if order["status"] not in session.settings.policy.modifiable_statuses:
         return {"kind": "error", "message": f"Order {order_id} is {order['status']}; only pending orders can be "
                                             "changed."}
-    addr = {"address1": address1, "address2": address2, "city": city, "zip": zip, "country": country}
-    summary = f"Change the delivery address of order {order_id} to {address1}, {city} {zip}, {country}."
+    country = country or (order.get("ship_address") or {}).get("country") or \
+        ((q.get_customer(session.con, me(session)).get("default_address") or {}).get("country") or "")
+    addr = {"address1": address1, "address2": address2, "city": city, "state": state, "zip": zip,
+            "country": country}
+    line = ", ".join(x for x in (address1, address2, city, " ".join(x for x in (state, zip) if x), country) if x)
+    summary = f"Change the delivery address of order {order_id} to {line}."
     session.pending = PendingAction("change_order_address", {"order_id": order_id, "address": addr}, summary)
     return {"kind": "confirm", "summary": summary + CONFIRM, "action": "change_order_address", "order_id": order_id,
             "address": addr}

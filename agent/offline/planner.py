@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from agent.offline import dialogue
 from agent.offline import replies_zh as zh
+from agent.offline.plan import Call, Plan
 from agent.offline.router import Route, route
 from agent.offline.slots import order_ids
+from agent.offline.tasks import handoff, plan_task
 
 ACCOUNT = {"list_orders", "order_details", "cancel_order", "return_items", "change_address", "refund_status",
            "profile", "recommend", "set_language"}
@@ -28,16 +30,8 @@ DIRECT = {
 }
 
 
-@dataclass
-class Call:
-    name: str
-    args: dict[str, Any]
-
-
-@dataclass
-class Plan:
-    calls: list[Call]
-    reply: str | None = None  # a direct reply when no tool is needed (or to ask for a missing slot)
+WITHDRAWN = {"en": "OK, I'll leave it as it is: I haven't changed anything.", "zh": "好的，那就先不办了，我没有做任何更改。"}
+__all__ = ["Call", "Plan", "plan_turn", "remembered_order", "tool_payload"]
 
 
 def remembered_order(history: list[tuple[str, str]]) -> str | None:
@@ -48,30 +42,38 @@ def remembered_order(history: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]], lang: str = "en") -> Plan:
+def _dialogue(r: Route, text: str, history: list[tuple[str, str]], results: list[dict[str, Any]], lang: str
+              ) -> Plan | None:
+    """A signed-in shopper's turn seen with the conversation: a withdrawal, a request the tools cannot do, or a
+    write task (new, or continued by this message). None: plan the message on its own."""
+    remembered = remembered_order(history)
+    if dialogue.withdrawn(text):
+        return Plan([], WITHDRAWN[lang])
+    if kind := dialogue.unsupported(text, remembered):
+        said = order_ids(text)
+        return handoff(kind, text, said[-1] if said else remembered, lang)
+    prev = dialogue.open_task(history)
+    if prev is not None and dialogue.continues(prev, text):
+        task = dialogue.Task(prev.intent, [*prev.texts, text])
+    else:
+        positive = dialogue.positive_part(text)
+        intent = r.intent if positive == text and r.intent in dialogue.WRITES else dialogue.intent_of(positive)
+        if intent not in dialogue.WRITES:
+            return None
+        task = dialogue.Task(intent, [text])
+    return plan_task(task, history, results, lang, remembered)
+
+
+def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]], lang: str = "en",
+                   results: list[dict[str, Any]] | None = None) -> Plan:
     s, intent = r.slots, r.intent
     order = s.get("order_id") or remembered_order(history)
+    if intent in dialogue.WRITES:
+        return plan_task(dialogue.Task(intent, [text]), history, results or [], lang, remembered_order(history))
     if intent == "list_orders":
         return Plan([Call("list_my_orders", {})])
     if intent == "order_details":
         return Plan([Call("order_details", {"order_id": order})] if order else [Call("list_my_orders", {})])
-    if intent == "cancel_order":
-        if not order:
-            return Plan([Call("list_my_orders", {})], None)
-        return Plan([Call("cancel_order", {"order_id": order, "reason": s["reason"]})])
-    if intent == "return_items":
-        if not order:
-            return Plan([Call("list_my_orders", {})])
-        return Plan([Call("return_items", {"order_id": order, "item_ids": []})])
-    if intent == "change_address":
-        if not order:
-            return Plan([Call("list_my_orders", {})])
-        if "address" not in s:
-            if lang == "zh":
-                return Plan([], zh.ASK_ADDRESS.format(order=order))
-            return Plan([], "Which new address should order " + order + " go to? Please give street, city and "
-                                                                         "postcode, e.g. 'to 5 High Street, Leeds LS1 4AB'.")
-        return Plan([Call("change_order_address", {"order_id": order, **s["address"]})])
     if intent == "refund_status":
         return Plan([Call("refund_status", {"order_id": order})] if order else [Call("list_my_orders", {})])
     if intent == "profile":
@@ -84,8 +86,10 @@ def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]], lang: st
 
 
 def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, str]], nn: Any = None,
-              lang: str = "en") -> Plan:
-    """history: earlier (kind, text) pairs, kind in human | ai | tool; lang: the reply language (en | zh)."""
+              lang: str = "en", results: list[dict[str, Any]] | None = None) -> Plan:
+    """history: earlier (kind, text) pairs, kind in human | ai | tool; lang: the reply language (en | zh);
+    results: the payloads of the tools already called this turn (a plan may look something up first)."""
+    results = results or []
     r = route(text, role, nn=nn)
     if r.intent in DIRECT:
         return Plan([], zh.DIRECT[r.intent] if lang == "zh" else DIRECT[r.intent])
@@ -97,12 +101,18 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
                                               if k in r.slots})]
             earlier = [t for k, t in history if k == "human"]
             if earlier and (prev := route(earlier[-1], role)).intent in ACCOUNT:
-                calls += _shopper_calls(prev, earlier[-1], history, lang).calls
+                then = _shopper_calls(prev, earlier[-1], history, lang, results[1:])
+                return Plan(calls + then.calls, then.reply, {i + 1 for i in then.quiet}, then.note)
             return Plan(calls)
+        if signed_in and r.intent not in ("set_language", "handoff") and \
+                (plan := _dialogue(r, text, history, results, lang)) is not None:
+            return plan
+        if signed_in and (positive := dialogue.positive_part(text)) != text:  # "don't cancel it, just show me"
+            r = route(positive + " " + " ".join(order_ids(text)), role, nn=nn)
         if r.intent in ACCOUNT:
             if not signed_in:
                 return Plan([], zh.ASK_IDENTITY if lang == "zh" else ASK_IDENTITY)
-            return _shopper_calls(r, text, history, lang)
+            return _shopper_calls(r, text, history, lang, results)
         if r.intent == "handoff":
             asked = [t for k, t in history if k == "human"][-2:] + [text]
             return Plan([Call("request_human", {"summary": " / ".join(asked)[:400]})])
