@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from agent.config import Settings
+from core.config import Settings
 
 BLOB = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoken"
 

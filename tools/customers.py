@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent.session import Session
+from core.session import Session
 from shop import queries as q
 from shop.names import candidates
 from tools import tool

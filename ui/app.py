@@ -15,7 +15,7 @@ import os
 import sys
 from typing import Any
 
-from agent.config import Settings
+from core.config import Settings
 from ui.auth import Logins, resolve_logins
 from ui.context import AppContext, available, not_available
 
@@ -49,7 +49,7 @@ def build_marketing(ctx: AppContext) -> Any:
     with gr.Blocks(title="retain campaigns") as page:
         gr.Markdown("# Campaign workbench")
         with gr.Tab("Win-back campaign"):
-            build_campaigns_tab(ctx)
+            build_campaigns_tab(ctx, page)
         with gr.Tab("Analytics"):
             build_analytics_tab(ctx)
     return page

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from agent.errors import ConfigError
+from core.errors import ConfigError
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ def agent_ready() -> bool:
 def assistant(ctx: AppContext, role: str, actor: str | None, thread_id: str) -> Any:
     """The cached Assistant for this principal and conversation (built on first use)."""
     from agent.runner import Assistant
-    from agent.session import Principal
+    from core.session import Principal
 
     key = f"assistant:{role}:{actor}:{thread_id}"
     with _LOCK:

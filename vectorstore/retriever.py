@@ -1,7 +1,7 @@
 """Hybrid retrieval: BM25 (bm25s) + dense (Chroma), fused by reciprocal rank fusion, with metadata filters
 and a relevance floor so out-of-scope questions return nothing rather than noise.
 
-Languages (English and Chinese). The query's language (vectorstore.language.detect_lang, or `lang=`) picks:
+Languages (English and Chinese). The query's language (core.language.detect_lang, or `lang=`) picks:
 - the *view* of the corpus: chunks in the query's language plus chunks of documents that have no version in
   that language (a Chinese question sees the Chinese help centre plus the English-only articles and product
   pages; an English question sees only English documents, since every translation has an English original);
@@ -29,9 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from agent.config import Settings
+from core.config import Settings
+from core.language import LANGS, detect_lang
 from vectorstore.embeddings import embed_query
-from vectorstore.language import LANGS, detect_lang
 from vectorstore.lexical import BM25Index
 from vectorstore.spelling import Speller, embedder_words
 from vectorstore.spelling_zh import ZhSpeller
@@ -229,7 +229,7 @@ class HybridRetriever:
         v = self.view(lang)
         local = int(np.searchsorted(v.idx, i))
         if lang == "zh":  # Chinese words and their English glossary words are two ways to cover the question
-            from vectorstore.language import has_han
+            from core.language import has_han
 
             han = [t for t in qtok if has_han(t)]
             other = [t for t in qtok if not has_han(t)]

@@ -89,8 +89,3 @@ def postcode_correction(text: str) -> str | None:
                   rf"({UK_POSTCODE}|\d{{5,6}})", text, re.I)
     return m.group(1).upper() if m else None
 
-
-def one_line(a: dict[str, str]) -> str:
-    """The address on one line, empty fields left out."""
-    tail = " ".join(x for x in (a.get("state", ""), a.get("zip", "")) if x)
-    return ", ".join(x for x in (a.get("address1"), a.get("address2"), a.get("city"), tail, a.get("country")) if x)

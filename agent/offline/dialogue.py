@@ -2,8 +2,8 @@
 through the offline model and an OpenAI-compatible server): the open write task (cancel, return, address change)
 that a short follow-up continues ("the blue one", "I ordered it by mistake", "Flat 3", "no, the other order",
 "不对，是另一个订单"), withdrawals ("I don't want to cancel anything", "算了，不退了") and requests the tools cannot
-do (exchanges, changing or removing an item, undoing a cancellation, the payment method), which get a plain
-"I can't" and an offer of a human colleague."""
+do (undoing a cancellation, adding or removing single items, a delivery day, a price adjustment, gift wrapping),
+which get a plain "I can't" and an offer of a human colleague."""
 
 from __future__ import annotations
 
@@ -37,23 +37,26 @@ FILLER = re.compile(r"^(?:oh|ok|okay|well|hmm|um|no|nope|sorry|please|thanks|tha
 RETURN_VERB = re.compile(r"\b(return|send (?:it |them )?back)\b|退(?!款)", re.I)
 QUESTION = re.compile(r"^(how|what|when|why|which|where|who|do you|does|is there|are there|can i|could i|may i)\b|"
                       r"政策|规定|怎么|如何", re.I)
+# What the order tools cannot do (exchanges and item or payment changes have their own tools, agent/offline/ops.py)
 UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = [
     ("undo", re.compile(r"\b(undo|reverse|revert|reinstate|restore|un-?cancel|reactivate)\b|恢复|撤销(?:刚才的|这次的)?取消|"
                         r"取消(?:刚才的)?取消|反悔", re.I)),
-    ("payment", re.compile(r"\bpayment\b|\bpay (?:with|by)\b|付款方式|支付方式", re.I)),
-    ("remove", re.compile(r"\b(remove|take out|take off|delete|drop)\b.*\b(from|off|out of)\b|"
-                          r"\badd\b.*\b(to|into) (my|the|this|that) order\b|\bcancel (only|just) (the|one|a)\b|"
-                          r"删掉|删除|去掉|拿掉|减掉|移除", re.I)),
-    ("exchange", re.compile(r"\b(exchange|swap)\b|\breplace\b.*\bwith\b|\bfor (a|an|the) (different|bigger|smaller|"
-                            r"larger|other)\b|换成|换货|换一(个|件|双)|换个|换(尺码|颜色|码|大|小)|调换", re.I)),
-    ("change_item", re.compile(r"\b(change|switch|modify|upgrade)\b.*\b(size|colou?r|item|model|to (a|an) [a-z]+ one)\b",
-                               re.I)),
+    ("add_remove", re.compile(r"\b(remove|take out|take off|delete|drop)\b.*\b(from|off|out of)\b|"
+                              r"\badd\b.*\b(to|into) (my|the|this|that) order\b|\bcancel (only|just) (the|one|a)\b|"
+                              r"删掉|删除|去掉|拿掉|减掉|移除|(?:再)?加(?:一|个|件|支|双)|添加|加购", re.I)),
+    ("delivery_day", re.compile(r"\b(deliver|delivery|arrive|send)\b.*\b(on|by|before|next|this) (monday|tuesday|"
+                                r"wednesday|thursday|friday|saturday|sunday|weekend|tomorrow)\b|\bdelivery (date|slot|time)\b|"
+                                r"(?:周|星期|礼拜)[一二三四五六日天末].{0,4}(?:送|到)|指定.{0,6}(?:日期|时间|送达)|明天(?:送|到)",
+                                re.I)),
+    ("price", re.compile(r"\b(price match|price adjustment|the difference|discount on|cheaper (elsewhere|somewhere|now))\b|"
+                         r"差价|价格保护|降价了", re.I)),
+    ("gift_wrap", re.compile(r"\bgift[- ]?wrap|\bgift (note|message)\b|礼品包装|包装成礼物|贺卡", re.I)),
 ]
 CANNOT = {"undo": ("undo a cancellation", "撤销已取消的订单"),
-          "payment": ("change the payment method of an order", "修改订单的付款方式"),
-          "remove": ("add or remove single items on an order", "增删订单里的单件商品"),
-          "exchange": ("exchange an item for another size or colour", "办理换货（换尺码或颜色）"),
-          "change_item": ("change an item on an order", "修改订单里的商品")}
+          "add_remove": ("add or remove single items on an order", "增删订单里的单件商品"),
+          "delivery_day": ("choose a delivery day", "指定送货日期"),
+          "price": ("adjust the price of an order", "调整订单价格或补差价"),
+          "gift_wrap": ("add gift wrapping or a gift note", "添加礼品包装或贺卡")}
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agent.offline import dialogue
+from agent.offline import dialogue, ops
 from agent.offline import replies_zh as zh
 from agent.offline.plan import Call, Plan
 from agent.offline.router import Route, route
@@ -13,7 +13,7 @@ from agent.offline.slots import order_ids
 from agent.offline.tasks import handoff, plan_task
 
 ACCOUNT = {"list_orders", "order_details", "cancel_order", "return_items", "change_address", "refund_status",
-           "profile", "recommend", "set_language"}
+           "profile", "recommend", "set_language", *ops.INTENTS}
 ASK_IDENTITY = ("I can help with that once you're verified: please tell me the email address on your account, "
                 "or your full name and zip/postcode.")
 DIRECT = {
@@ -70,6 +70,9 @@ def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]], lang: st
     order = s.get("order_id") or remembered_order(history)
     if intent in dialogue.WRITES:
         return plan_task(dialogue.Task(intent, [text]), history, results or [], lang, remembered_order(history))
+    if intent in ops.INTENTS:
+        planned = ops.calls(intent, s, text, order)
+        return Plan([], planned) if isinstance(planned, str) else Plan([Call(*planned)])
     if intent == "list_orders":
         return Plan([Call("list_my_orders", {})])
     if intent == "order_details":
@@ -104,7 +107,9 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
                 then = _shopper_calls(prev, earlier[-1], history, lang, results[1:])
                 return Plan(calls + then.calls, then.reply, {i + 1 for i in then.quiet}, then.note)
             return Plan(calls)
-        if signed_in and r.intent not in ("set_language", "handoff") and \
+        if signed_in and (more := ops.follow_up(r.intent, text, history)):
+            return Plan([Call(*more)])  # the answer to a tool's question (which item, option or method)
+        if signed_in and r.intent not in ("set_language", "handoff", *ops.INTENTS) and \
                 (plan := _dialogue(r, text, history, results, lang)) is not None:
             return plan
         if signed_in and (positive := dialogue.positive_part(text)) != text:  # "don't cancel it, just show me"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import RetainError
+from core.errors import RetainError
 
 if TYPE_CHECKING:
     import duckdb

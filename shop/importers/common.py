@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import ImportDataError
+from core.errors import ImportDataError
 from shop.db import scalar
 
 if TYPE_CHECKING:

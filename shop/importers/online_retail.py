@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import ImportDataError
+from core.errors import ImportDataError
 from shop.categories import categorize
 from shop.db import transaction
 from shop.importers.common import (
@@ -128,7 +128,8 @@ def _shape(con: duckdb.DuckDBPyConnection, kept: Any, lines: Any) -> dict[str, A
             SELECT order_id, any_value(customer_id) AS customer_id,
                    CASE WHEN order_id LIKE 'C%' THEN 'cancelled' ELSE 'delivered' END AS status,
                    CASE WHEN order_id LIKE 'C%' THEN 'cancellation' ELSE 'sale' END AS kind,
-                   min(created_at) AS created_at, any_value(country) AS country, 'online_retail' AS source
+                   min(created_at) AS created_at, any_value(country) AS country, 'online_retail' AS source,
+                   'GBP' AS currency
             FROM _lines GROUP BY order_id""").df()
         items = con.execute("""
             SELECT order_id, line_no, stock_code AS item_id,

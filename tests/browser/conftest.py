@@ -34,7 +34,7 @@ def app_url(demo_settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
         pytest.skip("/usr/bin/chromium is missing (apt-get install -y chromium)")
     import uvicorn
 
-    from agent.config import Settings
+    from core.config import Settings
     from ui.app import build
     from ui.auth import Logins
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings
-from agent.session import Principal, Session
+from core.config import Settings
+from core.session import Principal, Session
 from shop.db import connect
 
 
@@ -96,8 +96,8 @@ def test_trimming_keeps_the_newest_messages_within_budget(fresh: Settings) -> No
 
 
 def test_unknown_model_spec_is_a_clear_error(fresh: Settings) -> None:
-    from agent.errors import ConfigError
     from agent.llm import load_chat_model
+    from core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="unknown model spec"):
         load_chat_model("gpt5", fresh)

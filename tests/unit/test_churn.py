@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agent.errors import NotEnoughDataError
+from core.errors import NotEnoughDataError
 from retention.bgnbd import BGNBD, rfm_inputs
 from retention.features import FEATURES, build_features, labels
 from retention.metrics import ece, report, top_decile

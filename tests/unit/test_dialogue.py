@@ -78,11 +78,11 @@ def test_reasons_withdrawals_and_what_the_tools_cannot_do() -> None:
     for text in ("cancel #W9000006, I don't need it anymore", "don't cancel #W9000001, I just want to see what's in it",
                  "订单W9000003的背包不退，只退电水壶", "return #W9000005 but not the bicycle"):
         assert not withdrawn(text), text
-    assert unsupported("I'd like to exchange the t-shirt from #W9000002 for a size L", None) == "exchange"
     assert unsupported("oh no, please undo the cancellation", "#W9000001") == "undo"
-    assert unsupported("remove the yoga mat from #W9000006", None) == "remove"
-    assert unsupported("change the payment method on #W9000007 to PayPal", None) == "payment"
-    assert unsupported("我想把#W9000003里的背包换成黑色的", None) == "exchange"
+    assert unsupported("remove the yoga mat from #W9000006", None) == "add_remove"
+    assert unsupported("can you deliver #W9000006 on Saturday?", None) == "delivery_day"
+    assert unsupported("帮我在订单#W9000008里再加一件T恤", None) == "add_remove"
+    assert unsupported("I'd like to exchange the t-shirt from #W9000002 for a size L", None) is None  # ops.py's
     assert unsupported("can I exchange a shirt for another size?", "#W9000002") is None  # a policy question
     assert unsupported("change the address of #W9000001 to 5 High Street, Leeds LS1 4AB", None) is None
     assert unsupported("undo the cancellation", None) is None  # no order of theirs in view

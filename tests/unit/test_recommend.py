@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agent.errors import NotFoundError, RetainError
+from core.errors import NotFoundError, RetainError
 from retention.recsys.metrics import evaluate, topk
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import typer
 
-from agent.cli import app
-from agent.commands.common import bench_app, console, friendly, print_json, progress, settings
+from cli.common import bench_app, console, friendly, print_json, progress, settings
+
+app = typer.Typer()  # merged into the `retain` app by cli.main
 
 campaign_app = typer.Typer(help="Win-back campaigns: plan an audience, draft, approve, export, analyze uplift.",
                            no_args_is_help=True)
@@ -32,7 +33,7 @@ def _con() -> Any:
 
 
 def _variants(spec: str) -> list[Any]:
-    from agent.errors import ConfigError
+    from core.errors import ConfigError
     from retention.campaigns.models import Variant
 
     out = []
@@ -55,6 +56,7 @@ def plan(
     min_prob: float = typer.Option(None, "--min-prob", help="minimum churn probability"),
     segment: list[str] = typer.Option(None, "--segment", help="RFM segments, e.g. 'at risk'; repeatable"),
     min_clv: float = typer.Option(None, "--min-clv", help="minimum 12-month CLV"),
+    max_clv: float = typer.Option(None, "--max-clv", help="maximum 12-month CLV"),
     min_days: int = typer.Option(None, "--min-days-since-order"),
     max_days: int = typer.Option(None, "--max-days-since-order"),
     category: list[str] = typer.Option(None, "--category", help="bought in these categories; repeatable"),
@@ -67,7 +69,7 @@ def plan(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Choose the audience (count after each filter), size offers, assign arms with a holdout."""
-    from agent.errors import ConfigError
+    from core.errors import ConfigError
     from retention.campaigns.models import CHANNELS, AudienceSpec, CampaignSpec
     from retention.campaigns.service import plan as do_plan
 
@@ -79,7 +81,8 @@ def plan(
     spec = CampaignSpec(
         name=name, channels=chans,  # type: ignore[arg-type]
         audience=AudienceSpec(risk_bands=None if bands == ["any"] else bands, min_probability=min_prob,
-                              segments=_split(segment), min_clv=min_clv, min_days_since_order=min_days,
+                              segments=_split(segment), min_clv=min_clv, max_clv=max_clv,
+                              min_days_since_order=min_days,
                               max_days_since_order=max_days, categories=_split(category), limit=limit),
         variants=_variants(variants), holdout_share=holdout, seed=s.seed if seed is None else seed,
         template_dir=str(template_dir) if template_dir else None)
@@ -199,7 +202,7 @@ def export(
 
 
 def _effects(spec: str | None) -> dict[str, float] | None:
-    from agent.errors import ConfigError
+    from core.errors import ConfigError
 
     if not spec:
         return None

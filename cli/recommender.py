@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from agent.commands.common import (
+from cli.common import (
     bench_app,
     console,
     eval_app,
@@ -37,7 +37,7 @@ def eval_recommender(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Online Retail temporal split, protocols all and new: popularity, repeat, item-item, ALS, BPR, content, blend."""
-    from agent.errors import RetainError
+    from core.errors import RetainError
     from retention.recsys.evaluate import evaluate_online_retail
     from shop.db import connect
     from shop.importers import run_import

@@ -12,12 +12,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Policy(BaseModel):
-    """Shop rules that the tools enforce and the help centre quotes: one source for both."""
+    """Shop rules that the tools enforce and the help centre quotes: one source for both. A store may adopt a
+    named profile (shop/policy.py: 'demo', 'tau') that overrides some of these."""
 
+    profile: str = "demo"
     currency: str = "GBP"
     currency_symbol: str = "£"
-    return_window_days: int = 30
-    exchange_window_days: int = 30
+    return_window_days: int | None = 30     # None: no window (τ)
+    exchange_window_days: int | None = 30
+    refund_to_gift_card: bool = False       # a return may be refunded to any of the customer's gift cards (τ)
+    item_modification_once: bool = True     # a pending order's items can be changed once, then it is locked
+    modified_items_status: str = "pending (item modified)"
     refund_days_card: int = 5
     refund_days_gift_card: int = 1
     cancellable_statuses: tuple[str, ...] = ("pending",)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import typer
 
-from agent.cli import app
-from agent.commands.common import console, eval_app, friendly, print_json, progress, settings, train_app
+from cli.common import console, eval_app, friendly, print_json, progress, settings, train_app
+
+app = typer.Typer()  # merged into the `retain` app by cli.main
 
 
 @train_app.command("churn")
@@ -38,7 +39,7 @@ def eval_churn(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Temporal-holdout evaluation of LightGBM beside logreg, MLP, recency and BG/NBD, for both populations."""
-    from agent.errors import RetainError
+    from core.errors import RetainError
     from retention.evaluate import evaluate
     from shop.db import connect
     from shop.importers import run_import
@@ -90,7 +91,7 @@ def eval_sentiment(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Held-back macro-F1 of the sentiment model beside a lexicon and a majority baseline."""
-    from agent.errors import RetainError
+    from core.errors import RetainError
     from retention.sentiment import evaluate_reviews
 
     if not data.exists():

@@ -8,8 +8,9 @@ from typing import Any
 
 import typer
 
-from agent.cli import app
-from agent.commands.common import bench_app, console, eval_app, friendly, print_json, progress, settings
+from cli.common import bench_app, console, eval_app, friendly, print_json, progress, settings
+
+app = typer.Typer()  # merged into the `retain` app by cli.main
 
 
 @app.command()
@@ -22,7 +23,7 @@ def chat(
 ) -> None:
     """Chat with the agent in the terminal (empty line or Ctrl-D quits)."""
     from agent.runner import Assistant
-    from agent.session import ROLES, Principal
+    from core.session import ROLES, Principal
 
     if role not in ROLES:
         raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}", param_hint="--role")
@@ -70,7 +71,7 @@ def eval_chat(
     if not s.db_path.exists():
         import tempfile
 
-        from agent.pipeline import build_demo_all
+        from cli.pipeline import build_demo_all
 
         s = s.model_copy(update={"data_dir": Path(tempfile.mkdtemp(prefix="retain-eval-")) / "data"})
         with progress() as bar:
@@ -103,8 +104,8 @@ def eval_intents(
     """Routing accuracy on a labelled CSV, through a label mapping."""
     import csv
 
-    from agent.errors import RetainError
     from agent.offline.router import route as route_text
+    from core.errors import RetainError
 
     if not path.exists():
         raise RetainError(f"{path}: no such file")

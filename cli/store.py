@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 
-from agent.cli import app
-from agent.commands.common import bench_app, console, err_console, friendly, print_json, progress, settings
+from cli.common import bench_app, console, err_console, friendly, print_json, progress, settings
+
+app = typer.Typer()  # merged into the `retain` app by cli.main
 
 SOURCES = ["online-retail", "tau-retail", "generic"]
 
@@ -79,7 +80,7 @@ def demo(
     """Build the demo shop end to end: store from real data, knowledge base, churn scores, recommender."""
     import json
 
-    from agent.pipeline import build_demo_all
+    from cli.pipeline import build_demo_all
 
     s = settings()
     with progress() as bar:

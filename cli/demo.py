@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from agent.cli import app
-from agent.commands.common import bench_app, console, friendly, print_json, settings
+from cli.common import bench_app, console, friendly, print_json, settings
+
+app = typer.Typer()  # merged into the `retain` app by cli.main
 
 
 @app.command()

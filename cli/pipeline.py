@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from agent.config import Settings
+from core.config import Settings
 
 # (name, "module:function"), in order.
 STEPS: list[tuple[str, str]] = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from agent.commands.common import bench_app, console, friendly, print_json, settings
+from cli.common import bench_app, console, friendly, print_json, settings
 
 QUESTIONS = ["Where is my order?", "What is your return policy?", "How long do refunds take?"]
 
@@ -30,7 +30,7 @@ def bench_ui(
     import time
     from concurrent.futures import ThreadPoolExecutor, wait
 
-    from agent.errors import NotFoundError
+    from core.errors import NotFoundError
 
     s = settings()
     if not s.db_path.exists():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from agent.commands.common import bench_app, console, friendly, print_json, progress
+from cli.common import bench_app, console, friendly, print_json, progress
 
 
 @bench_app.command("scoring")
@@ -19,7 +19,7 @@ def bench_scoring(
 ) -> None:
     """Time the feature SQL and the production scoring step (`retain score`) on N generated customers; print
     customers/s, the ratio to a bare LightGBM predict over the same matrix, and peak RSS."""
-    from agent.errors import RetainError
+    from core.errors import RetainError
     from retention.bench_scoring import run_bench
 
     if customers < 1 or lines_per_customer < 1 or train_customers < 1:

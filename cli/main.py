@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from agent.commands import common
-from agent.commands.common import bench_app, eval_app, train_app
+from cli import common
+from cli.common import bench_app, eval_app, train_app
 
 app = typer.Typer(
     name="retain",
@@ -30,27 +30,29 @@ def main(
 
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if data_dir is not None:
-        from agent.config import Settings
+        from core.config import Settings
 
         common.set_settings(Settings(data_dir=data_dir))
 
 
-def _register() -> None:
-    # Importing a command module registers its commands on `app` or on the groups above.
-    from agent.commands import (
-        campaign,  # noqa: F401
-        chat,  # noqa: F401
-        demo,  # noqa: F401
-        knowledge,  # noqa: F401
-        recommender,  # noqa: F401
-        retention,  # noqa: F401
-        scoring_bench,  # noqa: F401
-        store,  # noqa: F401
-        ui_bench,  # noqa: F401
-    )
+# The one place where commands are registered. Each command module owns a nameless Typer (merged here) and/or
+# adds commands to the shared train/eval/bench groups in cli.common; none imports this module, so there is no
+# cycle back to the app object.
+from cli import (  # noqa: E402
+    campaign,
+    chat,
+    demo,
+    knowledge,
+    recommender,  # noqa: F401  (eval/train group commands only)
+    retention,
+    scoring_bench,  # noqa: F401  (bench group)
+    store,
+    tau_replay,  # noqa: F401  (eval group)
+    ui_bench,  # noqa: F401  (bench group)
+)
 
-
-_register()
+for _module in (campaign, chat, demo, knowledge, retention, store):
+    app.add_typer(_module.app)
 
 if __name__ == "__main__":
     app()
