@@ -108,7 +108,7 @@ def unsupported(text: str, remembered: str | None) -> str | None:
     """The kind of request the tools cannot do, when the text asks one about an order of the shopper's (named, or
     the one being discussed; a general question such as "can I exchange a shirt?" is left to the help centre)."""
     if re.search(r"\b(policy|rules)\b", text, re.I) or \
-            (re.search(r"\baddress\b|地址|寄到|送到|改寄", text, re.I) and not re.search(r"payment|付款|支付", text)):
+            re.search(r"\baddress\b|地址|改寄", text, re.I):
         return None
     for kind, pat in UNSUPPORTED:
         if pat.search(text) and (order_ids(text) or (remembered and (kind == "undo"

@@ -82,6 +82,7 @@ def test_reasons_withdrawals_and_what_the_tools_cannot_do() -> None:
     assert unsupported("remove the yoga mat from #W9000006", None) == "add_remove"
     assert unsupported("can you deliver #W9000006 on Saturday?", None) == "delivery_day"
     assert unsupported("帮我在订单#W9000008里再加一件T恤", None) == "add_remove"
+    assert unsupported("#W9000006 能不能周六送到？", None) == "delivery_day"
     assert unsupported("I'd like to exchange the t-shirt from #W9000002 for a size L", None) is None  # ops.py's
     assert unsupported("can I exchange a shirt for another size?", "#W9000002") is None  # a policy question
     assert unsupported("change the address of #W9000001 to 5 High Street, Leeds LS1 4AB", None) is None
