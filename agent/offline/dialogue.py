@@ -93,6 +93,8 @@ def clauses(text: str) -> list[str]:
 
 def withdrawn(text: str) -> bool:
     """Every clause takes something back ("I don't want to cancel it after all", "算了，不退了")."""
+    if re.search(r"\bwhy\b|为什么|怎么还", text, re.I):  # "why not ...?" asks, it doesn't take back
+        return False
     cs = clauses(text)
     said = [c for c in cs if NEG_ACTION.search(c) or WITHDRAW.match(c)]
     return bool(said) and all(c in said or FILLER.match(c) for c in cs)
@@ -178,7 +180,7 @@ def continues(task: Task, text: str) -> bool:
         return False
     if CORRECTION.search(text) and (ids or fragment or OTHER_ORDER.search(text)):
         return True
-    if fragment:
+    if fragment and not QUESTION.search(text.strip()):  # "what colours does the t-shirt come in?" is not a pick
         return True
     words = re.sub(r"#?\s?W\d{7}|\b\d{6}\b", " ", text).split()
     return bool(ids) and len(words) <= 3 and not any(order_ids(t) for t in task.texts)

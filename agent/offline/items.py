@@ -152,6 +152,11 @@ def choose(text: str, items: list[dict[str, Any]]) -> Choice:
     return Choice(ids=[items[i]["item_id"] for i in sorted(picked)], selected=True)
 
 
-def describe(it: dict[str, Any]) -> str:
+def describe(it: dict[str, Any], lang: str = "en") -> str:
+    """An item with its options and price, to ask which one is meant."""
+    price = f"{float(it['unit_price']):.2f}"
+    if lang == "zh":
+        opts = "，".join(f"{k}: {v}" for k, v in (it.get("options") or {}).items())
+        return f"{it['name']}（{opts}，单价 {price}）" if opts else f"{it['name']}（单价 {price}）"
     opts = ", ".join(f"{k}: {v}" for k, v in (it.get("options") or {}).items())
-    return f"{it['name']} ({opts}) at {float(it['unit_price']):.2f}" if opts else f"{it['name']} at {it['unit_price']}"
+    return f"{it['name']} ({opts}) at {price}" if opts else f"{it['name']} at {price}"

@@ -87,7 +87,7 @@ def _return(task: Task, order: str | None, results: list[dict[str, Any]], lang: 
     choice = _chosen(task.texts, got["items"])
     if choice.ambiguous:
         sep = " or " if lang == "en" else " 还是 "
-        options = sep.join(("the " if lang == "en" else "") + describe(it) for it in choice.ambiguous)
+        options = sep.join(("the " if lang == "en" else "") + describe(it, lang) for it in choice.ambiguous)
         return Plan([lookup], ASK_WHICH[lang].format(order=order, options=options), quiet={0})
     if not choice.ids:
         return Plan([lookup], NOT_IN_ORDER[lang].format(order=order))
