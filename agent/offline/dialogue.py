@@ -36,7 +36,7 @@ FILLER = re.compile(r"^(?:oh|ok|okay|well|hmm|um|no|nope|sorry|please|thanks|tha
                     r"好|好吧|嗯|哦|那|那就|谢谢|我)*$", re.I)
 RETURN_VERB = re.compile(r"\b(return|send (?:it |them )?back)\b|退(?!款)", re.I)
 QUESTION = re.compile(r"^(how|what|when|why|which|where|who|do you|does|is there|are there|can i|could i|may i)\b|"
-                      r"政策|规定|怎么|如何", re.I)
+                      r"政策|规定|怎么|如何|吗\s*[？?]?\s*$", re.I)
 # What the order tools cannot do (exchanges and item or payment changes have their own tools, agent/offline/ops.py)
 UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = [
     ("undo", re.compile(r"\b(undo|reverse|revert|reinstate|restore|un-?cancel|reactivate)\b|恢复|撤销(?:刚才的|这次的)?取消|"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from agent.offline.address import parse_address, postcode_correction, second_line
-from agent.offline.dialogue import Task, continues, open_task, reason_of, unsupported, withdrawn
+from agent.offline.dialogue import Task, continues, intent_of, open_task, reason_of, unsupported, withdrawn
 from agent.offline.items import choose
 
 W5 = [{"item_id": "b", "name": "Bicycle", "options": {"color": "black"}, "unit_price": 2076.5},
@@ -96,6 +96,8 @@ def test_follow_ups_continue_the_open_task() -> None:
     assert continues(task, "the blue one")
     assert not continues(task, "actually, what's your returns policy?")
     assert not continues(task, "what colours does the t-shirt come in?")
+    assert intent_of("拆封过的耳机还能退吗？") != "return_items"  # a policy question, not a return
+    assert intent_of("return the sneakers") == "return_items"
     cancel = Task("cancel_order", ["cancel #W9000005, I ordered it by mistake"])
     assert continues(cancel, "sorry, I meant #W9000006") and continues(cancel, "I changed my mind about it")
     assert continues(Task("change_address", ["change the address of #W9000001 to 12 Baker Street, London NW1 6XE"]),
