@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from agent.offline import address as addr
@@ -59,12 +60,15 @@ CANNOT = {"undo": ("undo a cancellation", "撤销已取消的订单"),
           "gift_wrap": ("add gift wrapping or a gift note", "添加礼品包装或贺卡")}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Task:
     """An open write request: its intent and the shopper's messages about it, oldest first."""
 
     intent: str
-    texts: list[str] = field(default_factory=list)
+    texts: tuple[str, ...] = ()
+
+    def more(self, text: str) -> Task:
+        return Task(self.intent, (*self.texts, text))
 
     def order(self, history: list[tuple[str, str]], remembered: str | None) -> str | None:
         """The order the task is about: the last one said in it, or 'the other order' than that (or than the one
@@ -91,6 +95,7 @@ def clauses(text: str) -> list[str]:
     return [p.strip() for p in parts if p and p.strip()]
 
 
+@lru_cache(maxsize=2048)
 def withdrawn(text: str) -> bool:
     """Every clause takes something back ("I don't want to cancel it after all", "算了，不退了")."""
     if re.search(r"\bwhy\b|为什么|怎么还", text, re.I):  # "why not ...?" asks, it doesn't take back
@@ -155,6 +160,7 @@ def other_order(history: list[tuple[str, str]], current: str | None) -> str | No
     return None
 
 
+@lru_cache(maxsize=2048)  # every step of a turn folds over the same earlier messages
 def intent_of(text: str) -> str:
     """The write a message asks for (an address in it with a moving/sending word is an address change)."""
     if addr.parse_address(text) and re.search(r"\b(moved|move|send|deliver|ship|address)\b|地址|寄|送|搬", text, re.I):
@@ -165,6 +171,7 @@ def intent_of(text: str) -> str:
     return intent
 
 
+@lru_cache(maxsize=2048)
 def continues(task: Task, text: str) -> bool:
     """Whether the message adds to the open task rather than starting something else."""
     ids = order_ids(text)
@@ -201,6 +208,6 @@ def step(task: Task | None, text: str) -> Task | None:
     if withdrawn(text):
         return None
     if task is not None and continues(task, text):
-        return Task(task.intent, [*task.texts, text])
+        return task.more(text)
     intent = intent_of(positive_part(text))
-    return Task(intent, [text]) if intent in WRITES else None
+    return Task(intent, (text,)) if intent in WRITES else None

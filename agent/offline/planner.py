@@ -54,13 +54,13 @@ def _dialogue(r: Route, text: str, history: list[tuple[str, str]], results: list
         return handoff(kind, text, said[-1] if said else remembered, lang)
     prev = dialogue.open_task(history)
     if prev is not None and dialogue.continues(prev, text):
-        task = dialogue.Task(prev.intent, [*prev.texts, text])
+        task = prev.more(text)
     else:
         positive = dialogue.positive_part(text)
         intent = r.intent if positive == text and r.intent in dialogue.WRITES else dialogue.intent_of(positive)
         if intent not in dialogue.WRITES:
             return None
-        task = dialogue.Task(intent, [text])
+        task = dialogue.Task(intent, (text,))
     return plan_task(task, history, results, lang, remembered)
 
 
@@ -69,7 +69,7 @@ def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]], lang: st
     s, intent = r.slots, r.intent
     order = s.get("order_id") or remembered_order(history)
     if intent in dialogue.WRITES:
-        return plan_task(dialogue.Task(intent, [text]), history, results or [], lang, remembered_order(history))
+        return plan_task(dialogue.Task(intent, (text,)), history, results or [], lang, remembered_order(history))
     if intent in ops.INTENTS:
         planned = ops.calls(intent, s, text, order)
         return Plan([], planned) if isinstance(planned, str) else Plan([Call(*planned)])

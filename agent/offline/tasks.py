@@ -64,7 +64,7 @@ def _cancel(task: Task, order: str | None, lang: str) -> Plan:
                 note="" if reason else ASK_REASON[lang])
 
 
-def _chosen(texts: list[str], items: list[dict[str, Any]]) -> Choice:
+def _chosen(texts: tuple[str, ...], items: list[dict[str, Any]]) -> Choice:
     """The items the task's messages pick, a later message narrowing an ambiguous pick or replacing it."""
     choice = Choice()
     for t in texts:
@@ -94,7 +94,7 @@ def _return(task: Task, order: str | None, results: list[dict[str, Any]], lang: 
     return Plan([lookup, Call("return_items", {"order_id": order, "item_ids": choice.ids})], quiet={0})
 
 
-def _new_address(texts: list[str]) -> dict[str, str] | None:
+def _new_address(texts: tuple[str, ...]) -> dict[str, str] | None:
     a: dict[str, str] | None = None
     for t in texts:
         if full := extract(t).get("address"):

@@ -92,15 +92,15 @@ def test_reasons_withdrawals_and_what_the_tools_cannot_do() -> None:
 def test_follow_ups_continue_the_open_task() -> None:
     history = [("human", "I'd like to return a t-shirt from #W9000005"), ("ai", "Which one ...?")]
     task = open_task(history)
-    assert task == Task("return_items", ["I'd like to return a t-shirt from #W9000005"])
+    assert task == Task("return_items", ("I'd like to return a t-shirt from #W9000005",))
     assert continues(task, "the blue one")
     assert not continues(task, "actually, what's your returns policy?")
     assert not continues(task, "what colours does the t-shirt come in?")
     assert intent_of("拆封过的耳机还能退吗？") != "return_items"  # a policy question, not a return
     assert intent_of("return the sneakers") == "return_items"
-    cancel = Task("cancel_order", ["cancel #W9000005, I ordered it by mistake"])
+    cancel = Task("cancel_order", ("cancel #W9000005, I ordered it by mistake",))
     assert continues(cancel, "sorry, I meant #W9000006") and continues(cancel, "I changed my mind about it")
-    assert continues(Task("change_address", ["change the address of #W9000001 to 12 Baker Street, London NW1 6XE"]),
+    assert continues(Task("change_address", ("change the address of #W9000001 to 12 Baker Street, London NW1 6XE",)),
                      "Flat 3")
     done = history + [("human", "the blue one"), ("tool", '{"kind": "confirm"}'), ("human", "yes"),
                       ("ai", "Done")]
