@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from shop.demo_base import DemoContext, day_time, rng
-from shop.demo_personas import DEMO_PERSONAS
+from shop.demo_personas import DEMO_PERSONAS, EXTRA_ORDERS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,6 +57,9 @@ def make_orders(ctx: DemoContext) -> dict[str, int]:
     items = pd.concat([items, p_items], ignore_index=True)
     orders["created_at"] = (ctx.today_ts - pd.to_timedelta(orders["age"], unit="D")
                             + pd.to_timedelta(day_time(g, len(orders)), unit="s"))
+    x_orders, x_items = _extra_orders(ctx)
+    orders = pd.concat([orders.assign(extra=False), x_orders.assign(extra=True)], ignore_index=True)
+    items = pd.concat([items, x_items], ignore_index=True)
     return _write(ctx, g, orders, items, variants)
 
 
@@ -76,6 +79,27 @@ def _persona_orders(variants: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
     return pd.DataFrame(rows), pd.DataFrame(items)
 
 
+def _extra_orders(ctx: DemoContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The personas' further orders (EXTRA_ORDERS), placed at 10:30 on their day and drawing nothing from the
+    random stream, so every other order is the same as without them."""
+    import pandas as pd
+
+    variants = ctx.df("""SELECT v.item_id, v.product_id, p.name, v.price, v.options->>'color' AS color
+                         FROM product_variants v JOIN products p USING (product_id)
+                         WHERE p.source = 'tau_retail' AND v.available ORDER BY v.item_id""")
+    rows, items = [], []
+    for o in EXTRA_ORDERS:
+        created = ctx.today_ts - pd.Timedelta(days=o.age_days) + pd.Timedelta(hours=10, minutes=30)
+        rows.append({"order_id": o.order_id, "customer_id": DEMO_PERSONAS[o.key].customer_id, "status": o.status,
+                     "age": o.age_days, "created_at": created})
+        for name, color in o.items:
+            pick = variants[(variants["name"] == name) & ((variants["color"] == color) if color else True)]
+            v = pick.iloc[0]
+            items.append({"order_id": o.order_id, "item_id": v["item_id"], "product_id": v["product_id"],
+                          "name": name, "price": v["price"]})
+    return pd.DataFrame(rows), pd.DataFrame(items)
+
+
 def _write(ctx: DemoContext, g: np.random.Generator, orders: pd.DataFrame, items: pd.DataFrame,
            variants: pd.DataFrame) -> dict[str, int]:
     import pandas as pd
@@ -91,8 +115,10 @@ def _write(ctx: DemoContext, g: np.random.Generator, orders: pd.DataFrame, items
     orders["ship_address"] = orders.pop("ship")
     orders["payment_method_id"] = orders["customer_id"].map(pm_first)
     shipped = orders["status"].isin(["processed", "delivered", "return requested", "exchange requested"])
+    drawn = g.integers(10**11, 10**12 - 1, int((~orders["extra"]).sum()))  # the extra orders' are fixed
+    numbers = list(drawn) + [900000000000 + k for k in range(int(orders["extra"].sum()))]
     orders["tracking_ids"] = [json.dumps([f"{k:012d}"]) if s else "[]" for k, s in
-                              zip(g.integers(10**11, 10**12 - 1, len(orders)), shipped, strict=True)]
+                              zip(numbers, shipped, strict=True)]
     step = {"pending": 0, "processed": 1, "delivered": 4, "cancelled": 1, "return requested": 8,
             "exchange requested": 8}
     orders["updated_at"] = orders["created_at"] + pd.to_timedelta(orders["status"].map(step), unit="D")

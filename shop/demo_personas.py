@@ -48,5 +48,27 @@ DEMO_PERSONAS: dict[str, Persona] = {p.key: p for p in (
 )}
 
 
+@dataclass(frozen=True)
+class PersonaOrder:
+    """A further demo order of a persona, for multi-turn conversations about single items: items are
+    (product name, colour or None), the colour picking that product's first available variant in it."""
+
+    order_id: str
+    key: str
+    status: str
+    age_days: int
+    items: tuple[tuple[str, str | None], ...]
+
+
+EXTRA_ORDERS: tuple[PersonaOrder, ...] = (
+    PersonaOrder("#W9000005", "returnable", "delivered", 5,
+                 (("Bicycle", None), ("T-Shirt", "blue"), ("T-Shirt", "red"))),
+    PersonaOrder("#W9000006", "returnable", "pending", 2, (("Backpack", None), ("Desk Lamp", None), ("Yoga Mat", None))),
+    PersonaOrder("#W9000007", "vip", "pending", 1, (("Perfume", None), ("Notebook", None))),
+    PersonaOrder("#W9000008", "chinese", "pending", 2, (("Electric Toothbrush", None), ("T-Shirt", "blue"),
+                                                        ("T-Shirt", "red"))),
+)
+
+
 def persona_ids() -> list[str]:
     return [p.customer_id for p in DEMO_PERSONAS.values()]

@@ -52,7 +52,8 @@ class OfflineChatModel(BaseChatModel):
                     _text(m)) for m in earlier if not isinstance(m, SystemMessage)]
         lang = reply_language(_text(messages[last_human]), [t for k, t in history if k == "human"],
                               preferred_from(system, [_text(m) for m in messages if isinstance(m, ToolMessage)]))
-        plan = plan_turn(_text(messages[last_human]), role, signed_in, history, nn=self.nn, lang=lang)
+        plan = plan_turn(_text(messages[last_human]), role, signed_in, history, nn=self.nn, lang=lang,
+                         results=results)
         stopped = any(r.get("kind") in ("error", "refusal", "confirm") or (r.get("kind") == "auth" and not r.get("ok"))
                       for r in results)
         if not stopped and len(results) < len(plan.calls):
@@ -61,4 +62,9 @@ class OfflineChatModel(BaseChatModel):
                 return AIMessage(content=f"I can't do that here (no {call.name} tool for this role).")
             return AIMessage(content="", tool_calls=[{"name": call.name, "args": call.args,
                                                       "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
-        return AIMessage(content=compose(results, lang) if results else (plan.reply or "How can I help?"))
+        if not results:
+            return AIMessage(content=plan.reply or "How can I help?")
+        shown = [r for i, r in enumerate(results) if i not in plan.quiet or r.get("kind") in ("error", "refusal", "auth")]
+        note = plan.note if results[-1].get("kind") == "confirm" else ""
+        parts = [note, compose(shown, lang) if shown else "", plan.reply if not stopped or not shown else ""]
+        return AIMessage(content="\n\n".join(p for p in parts if p))

@@ -158,7 +158,8 @@ def _profile(r: dict[str, Any]) -> str:
 def _address(a: dict[str, Any]) -> str:
     if a.get("country") == "中国":
         return f"{a.get('address2') or ''}{a['city']}{a['address1']}（邮编 {a['zip']}）"
-    return f"{a['address1']}, {a['city']} {a['zip']}, {a.get('country', '')}".rstrip(", ")
+    tail = " ".join(x for x in (a.get("state"), a["zip"]) if x)
+    return ", ".join(x for x in (a["address1"], a.get("address2"), a["city"], tail, a.get("country")) if x)
 
 
 def _confirm(r: dict[str, Any]) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from agent.offline import clarify, ops
+from agent.offline import clarify, dialogue, ops
 from agent.offline import replies_zh as zh
+from agent.offline.plan import Call, Plan
 from agent.offline.router import Route, route
 from agent.offline.slots import order_ids
+from agent.offline.tasks import handoff, plan_task
 
 ACCOUNT = {"list_orders", "order_details", "cancel_order", "return_items", "change_address", "refund_status",
            "profile", "recommend", "set_language", *ops.INTENTS}
@@ -29,16 +30,8 @@ DIRECT = {
 }
 
 
-@dataclass
-class Call:
-    name: str
-    args: dict[str, Any]
-
-
-@dataclass
-class Plan:
-    calls: list[Call]
-    reply: str | None = None  # a direct reply when no tool is needed (or to ask for a missing slot)
+WITHDRAWN = {"en": "OK, I'll leave it as it is: I haven't changed anything.", "zh": "好的，那就先不办了，我没有做任何更改。"}
+__all__ = ["Call", "Plan", "plan_turn", "remembered_order", "tool_payload"]
 
 
 def remembered_order(history: list[tuple[str, str]]) -> str | None:
@@ -49,9 +42,34 @@ def remembered_order(history: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]], lang: str = "en") -> Plan:
+def _dialogue(r: Route, text: str, history: list[tuple[str, str]], results: list[dict[str, Any]], lang: str
+              ) -> Plan | None:
+    """A signed-in shopper's turn seen with the conversation: a withdrawal, a request the tools cannot do, or a
+    write task (new, or continued by this message). None: plan the message on its own."""
+    remembered = remembered_order(history)
+    if dialogue.withdrawn(text):
+        return Plan([], WITHDRAWN[lang])
+    if kind := dialogue.unsupported(text, remembered):
+        said = order_ids(text)
+        return handoff(kind, text, said[-1] if said else remembered, lang)
+    prev = dialogue.open_task(history)
+    if prev is not None and dialogue.continues(prev, text):
+        task = prev.more(text)
+    else:
+        positive = dialogue.positive_part(text)
+        intent = r.intent if positive == text and r.intent in dialogue.WRITES else dialogue.intent_of(positive)
+        if intent not in dialogue.WRITES:
+            return None
+        task = dialogue.Task(intent, (text,))
+    return plan_task(task, history, results, lang, remembered)
+
+
+def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]], lang: str = "en",
+                   results: list[dict[str, Any]] | None = None) -> Plan:
     s, intent = r.slots, r.intent
     order = s.get("order_id") or remembered_order(history)
+    if intent in dialogue.WRITES:
+        return plan_task(dialogue.Task(intent, (text,)), history, results or [], lang, remembered_order(history))
     if intent in ops.INTENTS:
         planned = ops.calls(intent, s, text, order)
         return Plan([], planned) if isinstance(planned, str) else Plan([Call(*planned)])
@@ -59,23 +77,6 @@ def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]], lang: st
         return Plan([Call("list_my_orders", {})])
     if intent == "order_details":
         return Plan([Call("order_details", {"order_id": order})] if order else [Call("list_my_orders", {})])
-    if intent == "cancel_order":
-        if not order:
-            return Plan([Call("list_my_orders", {})], None)
-        return Plan([Call("cancel_order", {"order_id": order, "reason": s["reason"]})])
-    if intent == "return_items":
-        if not order:
-            return Plan([Call("list_my_orders", {})])
-        return Plan([Call("return_items", {"order_id": order, "item_ids": []})])
-    if intent == "change_address":
-        if not order:
-            return Plan([Call("list_my_orders", {})])
-        if "address" not in s:
-            if lang == "zh":
-                return Plan([], zh.ASK_ADDRESS.format(order=order))
-            return Plan([], "Which new address should order " + order + " go to? Please give street, city and "
-                                                                         "postcode, e.g. 'to 5 High Street, Leeds LS1 4AB'.")
-        return Plan([Call("change_order_address", {"order_id": order, **s["address"]})])
     if intent == "refund_status":
         return Plan([Call("refund_status", {"order_id": order})] if order else [Call("list_my_orders", {})])
     if intent == "profile":
@@ -90,7 +91,8 @@ def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]], lang: st
 IDENTITY_SLOTS = ("email", "first_name", "zip")
 
 
-def _identify(r: Route, text: str, role: str, history: list[tuple[str, str]], lang: str) -> Plan:
+def _identify(r: Route, text: str, role: str, history: list[tuple[str, str]], lang: str,
+              results: list[dict[str, Any]]) -> Plan:
     """Verify with the details in this message (and an order id given before: a second factor the tool accepts
     only if the shopper typed it), then answer the account question of this message or of the last one before."""
     args: dict[str, Any] = {k: r.slots[k] for k in ("email", "first_name", "last_name", "zip", "order_id")
@@ -98,20 +100,23 @@ def _identify(r: Route, text: str, role: str, history: list[tuple[str, str]], la
     if "order_id" not in args and (order := remembered_order(history)):
         args["order_id"] = order
     calls = [Call("verify_identity", args)]
-    if r.intent in ACCOUNT:
-        return Plan(calls + _shopper_calls(r, text, history, lang).calls)
-    for earlier in [t for k, t in history if k == "human"][-3:][::-1]:
+    question = (r, text) if r.intent in ACCOUNT else None
+    for earlier in ([] if question else [t for k, t in history if k == "human"][-3:][::-1]):
         prev = route(earlier, role)
         if prev.intent != "identify" and not any(k in prev.slots for k in IDENTITY_SLOTS):
-            if prev.intent in ACCOUNT:
-                calls += _shopper_calls(prev, earlier, history, lang).calls
+            question = (prev, earlier) if prev.intent in ACCOUNT else None
             break
-    return Plan(calls)
+    if question is None:
+        return Plan(calls)
+    then = _shopper_calls(question[0], question[1], history, lang, results[1:])  # results[0]: the verification
+    return Plan(calls + then.calls, then.reply, {i + 1 for i in then.quiet}, then.note)
 
 
 def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, str]], nn: Any = None,
-              lang: str = "en") -> Plan:
-    """history: earlier (kind, text) pairs, kind in human | ai | tool; lang: the reply language (en | zh)."""
+              lang: str = "en", results: list[dict[str, Any]] | None = None) -> Plan:
+    """history: earlier (kind, text) pairs, kind in human | ai | tool; lang: the reply language (en | zh);
+    results: the payloads of the tools already called this turn (a plan may look something up first)."""
+    results = results or []
     r = route(text, role, nn=nn)
     if r.intent == "clarify":  # the learned router is unsure: ask, never guess (and never start a write)
         return Plan([], clarify.question(r.alternatives, lang))
@@ -123,13 +128,18 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
         return Plan([], zh.LANGUAGE_NOTED[r.slots["language"]])  # nothing to store for an anonymous visitor
     if role == "shopper":
         if r.intent == "identify" or (not signed_in and any(k in r.slots for k in IDENTITY_SLOTS)):
-            return _identify(r, text, role, history, lang)
+            return _identify(r, text, role, history, lang, results)
         if signed_in and (more := ops.follow_up(r.intent, text, history)):
             return Plan([Call(*more)])  # the answer to a tool's question (which item, option or method)
+        if signed_in and r.intent not in ("set_language", "handoff", *ops.INTENTS) and \
+                (plan := _dialogue(r, text, history, results, lang)) is not None:
+            return plan
+        if signed_in and (positive := dialogue.positive_part(text)) != text:  # "don't cancel it, just show me"
+            r = route(positive + " " + " ".join(order_ids(text)), role, nn=nn)
         if r.intent in ACCOUNT:
             if not signed_in:
                 return Plan([], zh.ASK_IDENTITY if lang == "zh" else ASK_IDENTITY)
-            return _shopper_calls(r, text, history, lang)
+            return _shopper_calls(r, text, history, lang, results)
         if r.intent == "handoff":
             asked = [t for k, t in history if k == "human"][-2:] + [text]
             return Plan([Call("request_human", {"summary": " / ".join(asked)[:400]})])

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from agent.offline import slots_zh as zh
+from agent.offline.address import parse_address
 
 # ASCII word boundaries, so ids inside Chinese text ("订单W9000003到了吗", "订单581001") are found too
 ORDER = re.compile(r"#\s?W\s?(\d{7})(?!\d)|(?<![A-Za-z0-9_])W(\d{7})(?!\d)|(?<![A-Za-z0-9_#])(C?\d{6})(?![A-Za-z0-9_])",
@@ -16,8 +17,6 @@ CUSTOMER = re.compile(r"\b(?:customer|client|id)\s*(?:id\s*)?#?\s*(\d{5})\b|\b([
 ZIP = re.compile(r"\b(?:zip|postcode|post code|postal code)(?:\s+code)?\s*(?:is|:)?\s*([A-Z0-9]{2,4}\s?[0-9][A-Z]{2}|\d{5})",
                  re.I)
 NAME = re.compile(r"\b(?i:my name is|i am|i'm|this is|name:)\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)")
-ADDRESS = re.compile(r"\bto\s+(\d{1,6}[\w .'-]{1,80}?),\s*([A-Za-z .'-]{1,60}?)[, ]+([A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5})"
-                     r"(?:,\s*([A-Za-z .]+))?\s*[.!]?$", re.I)
 SEGMENTS = ("champions", "loyal", "potential loyalists", "at risk", "can't lose", "hibernating", "lost", "new")
 BANDS = ("high", "medium", "low")
 
@@ -44,9 +43,8 @@ def extract(text: str) -> dict[str, Any]:
         slots["zip"] = m.group(1).upper()
     if m := NAME.search(text):
         slots["first_name"], slots["last_name"] = m.group(1), m.group(2)
-    if m := ADDRESS.search(text.strip()):
-        slots["address"] = {"address1": m.group(1).strip(), "city": m.group(2).strip(), "zip": m.group(3).upper(),
-                            "country": (m.group(4) or "United Kingdom").strip()}
+    if not zh.CJK.search(text) and (a := parse_address(text)):
+        slots["address"] = a
     if zh.CJK.search(text):
         zh.extract_into(slots, text)
     low = text.lower()

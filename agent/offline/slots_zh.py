@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from agent.language import CJK
+from agent.offline.address import parse_address
 from shop.names import split_han
 
 UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
@@ -22,8 +23,6 @@ CURRENCY = {"¥": "CNY", "￥": "CNY", "元": "CNY", "块": "CNY", "块钱": "CN
 DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 ADDRESS_VERB = re.compile(r"(?:地址)?(?:改成|改为|改到|换成|换到|更改为|修改为|变更为|更新为|寄到|送到|发到|改寄到?)\s*[:：]?\s*"
                           r"(?:新地址(?:是|为)?[:：]?\s*)?(.+)$")
-EN_ADDRESS = re.compile(r"^(\d{1,6}[A-Za-z0-9 .'-]{1,80}?),\s*([A-Za-z .'-]{1,60}?)[, ]+(" + UK_POSTCODE + r"|\d{5})"
-                        r"(?:,\s*([A-Za-z .]+))?\s*[.!。！]?$", re.I)
 ZH_CITY = re.compile(r"^(?:(?P<province>[\u4e00-\u9fff]{2,3}(?:省|自治区)))?(?P<city>[\u4e00-\u9fff]{2,4}?市)"
                      r"(?P<rest>.+)$")
 MUNICIPALITIES = ("北京", "上海", "天津", "重庆", "香港", "澳门")
@@ -46,9 +45,8 @@ def address(text: str) -> dict[str, str] | None:
     if not m:
         return None
     rest = m.group(1).strip().rstrip("。.!！")
-    if en := EN_ADDRESS.match(rest):
-        return {"address1": en.group(1).strip(), "city": en.group(2).strip(), "zip": en.group(3).upper(),
-                "country": (en.group(4) or "United Kingdom").strip()}
+    if not CJK.search(rest):
+        return parse_address(rest)
     z = POSTCODE.search(rest) or re.search(r"(?<!\d)(\d{6})(?!\d)\s*$", rest)
     if not z:
         return None

@@ -236,3 +236,25 @@ def test_rebuild_replaces_and_a_failed_build_keeps_the_old_store(tmp_path: Path,
         build_demo(s)
     assert s.db_path.read_bytes() == before
     assert not any(p.name.endswith(".building") for p in s.data_dir.iterdir())
+
+
+def test_personas_further_orders(demo) -> None:
+    """EXTRA_ORDERS (for the multi-turn dialogue cases): each order's owner, status, age and items as declared,
+    a coloured item in the colour asked for, and two lines of one product in two colours on #W9000005."""
+    from shop.demo_personas import EXTRA_ORDERS
+
+    con, _ = demo
+    for o in EXTRA_ORDERS:
+        owner, status, created = con.execute("SELECT customer_id, status, created_at FROM orders WHERE order_id = ?",
+                                             [o.order_id]).fetchone()
+        assert (owner, status) == (DEMO_PERSONAS[o.key].customer_id, o.status)
+        assert (DEMO_TODAY - created.date()).days == o.age_days
+        lines = con.execute("""SELECT i.description, v.options->>'color' FROM order_items i
+                               JOIN product_variants v USING (item_id) WHERE i.order_id = ? ORDER BY i.line_no""",
+                            [o.order_id]).fetchall()
+        assert [n for n, _ in lines] == [n for n, _ in o.items]
+        assert all(c == colour for (_, c), (_, colour) in zip(lines, o.items, strict=True) if colour)
+    colours = con.execute("SELECT list(v.options->>'color' ORDER BY i.line_no) FROM order_items i JOIN "
+                          "product_variants v USING (item_id) WHERE i.order_id = '#W9000005' AND "
+                          "i.description = 'T-Shirt'").fetchone()[0]
+    assert colours == ["blue", "red"]

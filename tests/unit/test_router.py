@@ -41,7 +41,9 @@ def test_slots() -> None:
     s = extract("My name is Harry Fletcher, postcode BS1 9XN")
     assert (s["first_name"], s["last_name"], s["zip"]) == ("Harry", "Fletcher", "BS1 9XN")
     s = extract("change it to 5 High Street, Leeds LS1 4AB")
-    assert s["address"] == {"address1": "5 High Street", "city": "Leeds", "zip": "LS1 4AB", "country": "United Kingdom"}
+    # no country said: left empty, so the tool keeps the country of the order's address (not a UK default)
+    assert s["address"] == {"address1": "5 High Street", "address2": "", "city": "Leeds", "state": "", "zip": "LS1 4AB",
+                            "country": ""}
     assert extract("who is at risk in the champions segment?")["segment"] == "champions"
 
 

@@ -1,0 +1,213 @@
+"""Dialogue state across turns for the offline engine, derived from the conversation itself (so it is the same
+through the offline model and an OpenAI-compatible server): the open write task (cancel, return, address change)
+that a short follow-up continues ("the blue one", "I ordered it by mistake", "Flat 3", "no, the other order",
+"不对，是另一个订单"), withdrawals ("I don't want to cancel anything", "算了，不退了") and requests the tools cannot
+do (undoing a cancellation, adding or removing single items, a delivery day, a price adjustment, gift wrapping),
+which get a plain "I can't" and an offer of a human colleague."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from agent.offline import address as addr
+from agent.offline.items import hint
+from agent.offline.router import route
+from agent.offline.slots import extract, order_ids
+
+WRITES = ("cancel_order", "return_items", "change_address")
+VERB = re.compile(r"\b(cancel|return|send (?:it |them )?back|change|update|exchange|swap|refund)\b|取消|退|改|换", re.I)
+CORRECTION = re.compile(r"\b(no|nope|sorry|i meant|i mean|meant|actually|wait|not that|wrong|the other)\b|"
+                        r"不对|不是|我是说|另一个|搞错|说错|错了", re.I)
+OTHER_ORDER = re.compile(r"\bthe other (one|order)\b|\banother order\b|另一个订单|另一单|另外那个订单|另一笔")
+MISTAKE = re.compile(r"mistake|by accident|accidental|wrong (thing|item|one|size|order)|ordered the wrong|"
+                     r"买错|下错|点错|拍错|误购|不小心", re.I)
+NOT_NEEDED = re.compile(r"\b(don'?t|do not|no longer) (need|want)\b|\bchanged my mind\b|\bnot needed\b|"
+                        r"\bfound it cheaper\b|不需要|不要了|不想要|用不上|用不着|改主意|不买了", re.I)
+NEG_ACTION = re.compile(r"\b(?:don'?t|do not|no longer|not)\s+(?:really\s+)?(?:want|wish|need|going)?\s*(?:to\s+)?"
+                        r"(?:cancel|return|send (?:it |them )?back|change)\b|"
+                        r"(?:不想|不要|不用|别|不打算|不必|不)(?:再)?(?:取消|退货|退|修改|改)(?!款)", re.I)
+WITHDRAW = re.compile(r"^(?:forget (?:it|that|about it)|never ?mind|leave it|not anymore|no thanks|"
+                      r"i'?ll keep (?:it|them)|i'?m keeping (?:it|them)|keep (?:it|them)|算了|不用了|先不了?|"
+                      r"不弄了|留着吧?|还是留着吧?)$", re.I)
+FILLER = re.compile(r"^(?:oh|ok|okay|well|hmm|um|no|nope|sorry|please|thanks|thank you|after all|"
+                    r"好|好吧|嗯|哦|那|那就|谢谢|我)*$", re.I)
+RETURN_VERB = re.compile(r"\b(return|send (?:it |them )?back)\b|退(?!款)", re.I)
+QUESTION = re.compile(r"^(how|what|when|why|which|where|who|do you|does|is there|are there|can i|could i|may i)\b|"
+                      r"政策|规定|怎么|如何|吗\s*[？?]?\s*$", re.I)
+# What the order tools cannot do (exchanges and item or payment changes have their own tools, agent/offline/ops.py)
+UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = [
+    ("undo", re.compile(r"\b(undo|reverse|revert|reinstate|restore|un-?cancel|reactivate)\b|恢复|撤销(?:刚才的|这次的)?取消|"
+                        r"取消(?:刚才的)?取消|反悔", re.I)),
+    ("add_remove", re.compile(r"\b(remove|take out|take off|delete|drop)\b.*\b(from|off|out of)\b|"
+                              r"\badd\b.*\b(to|into) (my|the|this|that) order\b|\bcancel (only|just) (the|one|a)\b|"
+                              r"删掉|删除|去掉|拿掉|减掉|移除|(?:再)?加(?:一|个|件|支|双)|添加|加购", re.I)),
+    ("delivery_day", re.compile(r"\b(deliver|delivery|arrive|send)\b.*\b(on|by|before|next|this) (monday|tuesday|"
+                                r"wednesday|thursday|friday|saturday|sunday|weekend|tomorrow)\b|\bdelivery (date|slot|time)\b|"
+                                r"(?:周|星期|礼拜)[一二三四五六日天末].{0,4}(?:送|到)|指定.{0,6}(?:日期|时间|送达)|明天(?:送|到)",
+                                re.I)),
+    ("price", re.compile(r"\b(price match|price adjustment|the difference|discount on|cheaper (elsewhere|somewhere|now))\b|"
+                         r"差价|价格保护|降价了", re.I)),
+    ("gift_wrap", re.compile(r"\bgift[- ]?wrap|\bgift (note|message)\b|礼品包装|包装成礼物|贺卡", re.I)),
+]
+CANNOT = {"undo": ("undo a cancellation", "撤销已取消的订单"),
+          "add_remove": ("add or remove single items on an order", "增删订单里的单件商品"),
+          "delivery_day": ("choose a delivery day", "指定送货日期"),
+          "price": ("adjust the price of an order", "调整订单价格或补差价"),
+          "gift_wrap": ("add gift wrapping or a gift note", "添加礼品包装或贺卡")}
+
+
+@dataclass(frozen=True)
+class Task:
+    """An open write request: its intent and the shopper's messages about it, oldest first."""
+
+    intent: str
+    texts: tuple[str, ...] = ()
+
+    def more(self, text: str) -> Task:
+        return Task(self.intent, (*self.texts, text))
+
+    def order(self, history: list[tuple[str, str]], remembered: str | None) -> str | None:
+        """The order the task is about: the last one said in it, or 'the other order' than that (or than the one
+        remembered from the conversation); None when neither is known."""
+        said = None
+        for t in self.texts:
+            if ids := order_ids(t):
+                said = ids[-1]
+            elif OTHER_ORDER.search(t):
+                said = other_order(history, said or remembered)
+        return said
+
+
+def reason_of(text: str) -> str | None:
+    if MISTAKE.search(text):
+        return "ordered by mistake"
+    if NOT_NEEDED.search(text):
+        return "no longer needed"
+    return None
+
+
+def clauses(text: str) -> list[str]:
+    parts = re.split(r"[,，;；。.!！?？:：]|\bbut\b|\band\b|\bjust\b|只", text, flags=re.I)
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+@lru_cache(maxsize=2048)
+def withdrawn(text: str) -> bool:
+    """Every clause takes something back ("I don't want to cancel it after all", "算了，不退了")."""
+    if re.search(r"\bwhy\b|为什么|怎么还", text, re.I):  # "why not ...?" asks, it doesn't take back
+        return False
+    cs = clauses(text)
+    said = [c for c in cs if NEG_ACTION.search(c) or WITHDRAW.match(c)]
+    return bool(said) and all(c in said or FILLER.match(c) for c in cs)
+
+
+def positive_part(text: str) -> str:
+    """The text less the clauses that negate an action ("don't cancel #W9000001, I just want to see it")."""
+    kept = [c for c in clauses(text) if not NEG_ACTION.search(c)]
+    return ", ".join(kept) if kept and len(kept) < len(clauses(text)) else text
+
+
+def unsupported(text: str, remembered: str | None) -> str | None:
+    """The kind of request the tools cannot do, when the text asks one about an order of the shopper's (named, or
+    the one being discussed; a general question such as "can I exchange a shirt?" is left to the help centre)."""
+    if re.search(r"\b(policy|rules)\b", text, re.I) or \
+            re.search(r"\baddress\b|地址|改寄", text, re.I):
+        return None
+    for kind, pat in UNSUPPORTED:
+        if pat.search(text) and (order_ids(text) or (remembered and (kind == "undo"
+                                                                     or not QUESTION.search(text.strip())))):
+            return kind
+    return None
+
+
+def turns(history: list[tuple[str, str]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(human text, tool payloads of that turn) for each earlier turn."""
+    out: list[tuple[str, list[dict[str, Any]]]] = []
+    for kind, text in history:
+        if kind == "human":
+            out.append((text, []))
+        elif kind == "tool" and out:
+            try:
+                payload = json.loads(text)
+            except ValueError:
+                payload = {}
+            out[-1][1].append(payload if isinstance(payload, dict) else {})
+    return out
+
+
+def other_order(history: list[tuple[str, str]], current: str | None) -> str | None:
+    """The order last discussed before `current` (from what the shopper said and what the tools showed)."""
+    seen: list[str] = []
+    for kind, text in history:
+        if kind == "human":
+            seen += order_ids(text)
+        elif kind == "tool":
+            try:
+                p = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(p, dict) and p.get("kind") in ("order", "confirm", "payments"):
+                oid = p.get("order_id") or (p.get("order") or {}).get("order_id")
+                if oid:
+                    seen.append(oid)
+    for oid in reversed(seen):
+        if oid != current:
+            return oid
+    return None
+
+
+@lru_cache(maxsize=2048)  # every step of a turn folds over the same earlier messages
+def intent_of(text: str) -> str:
+    """The write a message asks for (an address in it with a moving/sending word is an address change)."""
+    if addr.parse_address(text) and re.search(r"\b(moved|move|send|deliver|ship|address)\b|地址|寄|送|搬", text, re.I):
+        return "change_address"
+    intent = route(text, "shopper").intent
+    if intent not in WRITES and RETURN_VERB.search(text) and hint(text) and not QUESTION.search(text.strip()):
+        return "return_items"  # "return the sneakers", "I'll return the first one"
+    return intent
+
+
+@lru_cache(maxsize=2048)
+def continues(task: Task, text: str) -> bool:
+    """Whether the message adds to the open task rather than starting something else."""
+    ids = order_ids(text)
+    fragment = False
+    if task.intent == "return_items":
+        fragment = hint(text)
+    elif task.intent == "cancel_order":
+        fragment = reason_of(text) is not None
+    elif task.intent == "change_address":
+        fragment = bool(addr.parse_address(text) or addr.second_line(text) or addr.postcode_correction(text)
+                        or "address" in extract(text))
+    if VERB.search(text) and not CORRECTION.search(text):
+        return False
+    if CORRECTION.search(text) and (ids or fragment or OTHER_ORDER.search(text)):
+        return True
+    if fragment and not QUESTION.search(text.strip()):  # "what colours does the t-shirt come in?" is not a pick
+        return True
+    words = re.sub(r"#?\s?W\d{7}|\b\d{6}\b", " ", text).split()
+    return bool(ids) and len(words) <= 3 and not any(order_ids(t) for t in task.texts)
+
+
+def open_task(history: list[tuple[str, str]]) -> Task | None:
+    """The write task still open after the earlier turns (None when the last turn closed or left it)."""
+    task: Task | None = None
+    for text, payloads in turns(history):
+        task = step(task, text)
+        if any(p.get("kind") == "done" for p in payloads):
+            task = None
+    return task
+
+
+def step(task: Task | None, text: str) -> Task | None:
+    """The task after one more message: continued, replaced by a new write request, or closed."""
+    if withdrawn(text):
+        return None
+    if task is not None and continues(task, text):
+        return task.more(text)
+    intent = intent_of(positive_part(text))
+    return Task(intent, (text,)) if intent in WRITES else None

@@ -1,0 +1,162 @@
+"""Which items of an order a message means: by name ("only the bicycle", "运动鞋"), option ("the blue one", "绿色的那个"),
+position ("the second item", "第二件"), all of them ("everything", "都退"), less the ones it excludes ("except the
+bicycle", "背包不退", "不是水壶"). Used for item-level returns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.offline.replies_zh import GLOSSARY
+
+COLOURS = ("black", "white", "red", "blue", "green", "yellow", "pink", "purple", "orange", "brown", "grey", "gray",
+           "silver", "gold", "navy", "beige")
+COLOURS_ZH = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "黄": "yellow", "粉": "pink",
+              "紫": "purple", "橙": "orange", "棕": "brown", "灰": "gray", "银": "silver", "金": "gold", "藏青": "navy",
+              "米": "beige"}
+POSITIONS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+POSITIONS_ZH = {"一": 1, "1": 1, "二": 2, "2": 2, "两": 2, "三": 3, "3": 3, "四": 4, "4": 4}
+# Chinese words for things the catalogue names otherwise ("水壶" is said of a kettle as often as of a bottle)
+ZH_EXTRA = {"水壶": ("kettle", "bottle"), "单车": ("bicycle",), "鞋": ("sneakers", "shoes", "boots"),
+            "牙刷": ("toothbrush",), "灯": ("lamp",), "垫": ("mat",), "包": ("backpack",), "衣服": ("t-shirt", "jacket")}
+ALL = re.compile(r"\b(everything|all (?:the |of the )?items|all of (?:it|them)|the whole (?:order|thing)|both|"
+                 r"all)\b|都退|全部|全都|所有|整单|整个订单|都")
+EXCLUDE = [re.compile(r"\b(?:except(?: for)?|but not|apart from|other than|not)\s+(?:the\s+|my\s+)?([^,.;!?]+?)"
+                      r"(?=\s*(?:[,.;!?]|\bbut\b|\bthe\b|$))", re.I),
+           re.compile(r"除了(.+?)(?:以外|之外|，|,|都|$)"), re.compile(r"不是(.+?)(?:，|,|。|$)"),
+           re.compile(r"([^，,。\s]+?)不退")]
+PLURAL = re.compile(r"\b(both|all|them|t-shirts|shirts|\w+s and)\b", re.I)
+
+
+@dataclass
+class Choice:
+    """The items meant (ids), or why not: ambiguous (the candidates) or nothing matched."""
+
+    ids: list[str] = field(default_factory=list)
+    ambiguous: list[dict[str, Any]] = field(default_factory=list)
+    selected: bool = False  # the message names, picks or excludes items at all
+
+
+def _norm(text: str) -> str:
+    t = text.lower().replace("’", "'")
+    return re.sub(r"\bt[\s-]?shirts?\b|\btees?\b", lambda m: "t-shirts" if m.group(0).endswith("s") else "t-shirt", t)
+
+
+def _heads(name: str) -> set[str]:
+    words = _norm(name).split()
+    return {words[-1], " ".join(words)} if words else set()
+
+
+def _names_in(text: str, items: list[dict[str, Any]]) -> set[int]:
+    """Indices of items whose name (or its last word, singular or plural) the text says."""
+    low, found = _norm(text), set()
+    zh_words = [w for k, v in GLOSSARY.items() if k in text for w in v.split()]
+    zh_words += [w for k, v in ZH_EXTRA.items() if k in text for w in v]
+    for i, it in enumerate(items):
+        for h in _heads(it["name"]):
+            if re.search(rf"(?<![\w-]){re.escape(h)}(?:e?s)?(?![\w-])", low) or h in zh_words:
+                found.add(i)
+    return found
+
+
+def _colours_in(text: str) -> set[str]:
+    low = text.lower()
+    out = {c for c in COLOURS if re.search(rf"\b{c}\b", low)}
+    out |= {v for k, v in COLOURS_ZH.items() if k + "色" in text or re.search(k + "(的|那)", text)}
+    return {"gray" if c == "grey" else c for c in out}
+
+
+def _position_in(text: str, n: int) -> int | None:
+    low = text.lower()
+    if re.search(r"\blast (one|item|thing)\b|\bthe last\b|最后(一|那)", text, re.I):
+        return n
+    for w, k in POSITIONS.items():
+        if re.search(rf"\b{w}\b", low):
+            return k
+    if m := re.search(r"第\s*([一二两三四1234])\s*(件|个|样|项)", text):
+        return POSITIONS_ZH[m.group(1)]
+    return None
+
+
+def _has_colour(it: dict[str, Any], colours: set[str]) -> bool:
+    vals = " ".join(str(v).lower() for v in (it.get("options") or {}).values())
+    return any(re.search(rf"\b{c}\b", vals) for c in colours)
+
+
+def _mention(text: str, items: list[dict[str, Any]]) -> tuple[set[int], bool]:
+    """The items one mention picks, and whether it says which at all."""
+    names, colours, pos = _names_in(text, items), _colours_in(text), _position_in(text, len(items))
+    if pos is not None and 1 <= pos <= len(items):
+        return {pos - 1}, True
+    if not names and not colours:
+        return set(), False
+    picked = names or set(range(len(items)))
+    if colours:
+        picked = {i for i in picked if _has_colour(items[i], colours)}
+    return picked, True
+
+
+NAMED = re.compile(r"\b(?:the|my|only|just|a|an)\s+([a-z][a-z-]+(?:\s[a-z-]+)?)\s+(?:from|in|of|on)\b", re.I)
+NOT_ITEMS = {"order", "orders", "item", "items", "everything", "stuff", "things", "thing", "parcel", "package", "one",
+             "whole order", "rest", "lot"}
+
+
+def _named_product(text: str) -> bool:
+    """Whether the text names some product (to tell 'not in this order' from 'no item named')."""
+    low = _norm(text)
+    if any(k in text for k in (*GLOSSARY, *ZH_EXTRA)):
+        return True
+    if any(re.search(rf"\b{re.escape(v)}s?\b", low) for v in GLOSSARY.values()):
+        return True
+    return any(m.group(1).lower() not in NOT_ITEMS for m in NAMED.finditer(low))
+
+
+def hint(text: str) -> bool:
+    """Whether the text picks items at all (a name, colour, position, 'everything' or an exclusion)."""
+    return bool(_colours_in(text) or _position_in(text, 9) or ALL.search(text) or _named_product(text)
+                or any(p.search(text) for p in EXCLUDE))
+
+
+def choose(text: str, items: list[dict[str, Any]]) -> Choice:
+    """The items of an order the text means; an empty Choice (selected False) when it names none."""
+    excluded: set[int] = set()
+    rest = text
+    for pat in EXCLUDE:
+        for m in pat.finditer(text):
+            hit, said = _mention(m.group(1), items)
+            if said:
+                excluded |= hit
+                rest = rest.replace(m.group(0), " ")
+    mentions = [x for x in re.split(r"\band\b|[,，、和及]|\bas well as\b", rest) if x.strip()]
+    picked: set[int] = set()
+    ambiguous: set[int] = set()
+    said_any = False
+    for one in mentions:
+        hit, said = _mention(one, items)
+        said_any |= said
+        if len(hit) > 1 and not PLURAL.search(one) and not ALL.search(one):
+            ambiguous |= hit
+        else:
+            picked |= hit
+    everything = bool(ALL.search(rest)) and not said_any
+    if not said_any and not excluded and not everything:
+        return Choice(selected=_named_product(rest))  # a product named that the order does not hold: no ids
+    if everything or (excluded and not said_any):
+        picked = set(range(len(items)))
+    picked -= excluded
+    ambiguous -= excluded
+    if ambiguous and len(ambiguous) > 1:
+        return Choice(ambiguous=[items[i] for i in sorted(ambiguous)], selected=True)
+    picked |= ambiguous
+    return Choice(ids=[items[i]["item_id"] for i in sorted(picked)], selected=True)
+
+
+def describe(it: dict[str, Any], lang: str = "en") -> str:
+    """An item with its options and price, to ask which one is meant."""
+    price = f"{float(it['unit_price']):.2f}"
+    if lang == "zh":
+        opts = "，".join(f"{k}: {v}" for k, v in (it.get("options") or {}).items())
+        return f"{it['name']}（{opts}，单价 {price}）" if opts else f"{it['name']}（单价 {price}）"
+    opts = ", ".join(f"{k}: {v}" for k, v in (it.get("options") or {}).items())
+    return f"{it['name']} ({opts}) at {price}" if opts else f"{it['name']} at {price}"
