@@ -151,7 +151,7 @@ def test_shipped_model_matches_its_corpus_and_retraining_reproduces_it() -> None
     assert card["corpus_hash"] == classifier.corpus_hash(), "corpus changed: run `retain train router`"
     texts, labels, langs = classifier.load_corpus()
     for lang in ("en", "zh"):
-        counts = {i: sum(1 for l, g in zip(labels, langs, strict=True) if l == i and g == lang) for i in set(labels)}
+        counts = {i: sum(1 for y, g in zip(labels, langs, strict=True) if y == i and g == lang) for i in set(labels)}
         assert min(counts.values()) >= 60, (lang, counts)
     clf, again = classifier.train(card["embedder"], card["C"], ngrams=bool(card["ngrams"]))
     for key in ("cv_accuracy", "cv_accuracy_by_lang", "threshold", "write_threshold", "classes"):
@@ -159,3 +159,14 @@ def test_shipped_model_matches_its_corpus_and_retraining_reproduces_it() -> None
     shipped = IntentClassifier.load()
     probe = ["where is my order", "我要退货", "cancel my direct debit"]
     assert np.allclose(shipped.proba(shipped.features(probe)), clf.proba(clf.features(probe)), atol=1e-3)
+
+
+def test_fast_ngram_features_equal_sklearns_tfidf() -> None:
+    from agent.offline.classifier import ngram_vectorizer, normalise, shipped
+
+    clf = shipped()
+    assert clf is not None and clf.ngrams and clf.idf is not None
+    texts = ["where is my order W9000002, it never came", "我要退货，谢谢", "zzz", "CANCEL my order!!"]
+    ours = clf.features(texts)[:, -len(clf.ngrams):]
+    theirs = ngram_vectorizer(clf.ngrams, clf.idf).transform([normalise(t) for t in texts]).toarray()
+    assert np.abs(ours - theirs).max() < 1e-6
