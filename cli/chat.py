@@ -19,7 +19,8 @@ def chat(
     role: str = typer.Option("shopper", "--role", help="shopper | staff | marketer"),
     customer: str = typer.Option(None, "--customer", help="shopper's customer id (unset: sign in within the chat)"),
     model: str = typer.Option(None, "--model", help="offline | openai:<m> | openai-compatible:<url>/<m> | local:<path>"),
-    thread: str = typer.Option("cli", "--thread", help="conversation thread id (kept across restarts)"),
+    thread: str = typer.Option(None, "--thread", help="conversation thread id, kept across restarts (default: "
+                                                     "one per role and customer; a fresh one when anonymous)"),
 ) -> None:
     """Chat with the agent in the terminal (empty line or Ctrl-D quits)."""
     from agent.runner import Assistant
@@ -30,6 +31,10 @@ def chat(
     s = settings()
     if model:
         s = s.model_copy(update={"model": model})
+    if thread is None:   # never one thread for everybody: an anonymous chat must not resume a verified one
+        import uuid
+
+        thread = f"cli-{role}-{customer or 'cli'}" if customer or role != "shopper" else f"cli-anon-{uuid.uuid4().hex}"
     bot = Assistant(s, Principal(role, customer, staff_id="cli" if role != "shopper" else None),  # type: ignore[arg-type]
                     thread_id=thread)
     c = console()

@@ -7,17 +7,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Policy(BaseModel):
-    """Shop rules that the tools enforce and the help centre quotes: one source for both."""
+    """Shop rules that the tools enforce and the help centre quotes: one source for both. A store may adopt a
+    named profile (shop/policy.py: 'demo', 'tau') that overrides some of these."""
 
+    profile: str = "demo"
     currency: str = "GBP"
     currency_symbol: str = "£"
-    return_window_days: int = 30
-    exchange_window_days: int = 30
+    return_window_days: int | None = 30     # None: no window (τ)
+    exchange_window_days: int | None = 30
+    refund_to_gift_card: bool = False       # a return may be refunded to any of the customer's gift cards (τ)
+    item_modification_once: bool = True     # a pending order's items can be changed once, then it is locked
+    modified_items_status: str = "pending (item modified)"
     refund_days_card: int = 5
     refund_days_gift_card: int = 1
     cancellable_statuses: tuple[str, ...] = ("pending",)
@@ -75,6 +80,18 @@ class Settings(BaseSettings):
     max_doc_bytes: int = 5_000_000
     demo_customers: int = 1200
     policy: Policy = Field(default_factory=Policy)
+    # the web app's shopper side (issue 14 point 4, issue 18)
+    demo: bool = Field(False, description="demo mode (`retain serve --demo`): the customer picker and /shop-demo/")
+    widget_secret: SecretStr | None = Field(None, description="secret shared with the shop for signed widget "
+                                            "identities (HMAC-SHA256 of customer_id[.exp]); unset = refused")
+    ui_workers: int = Field(8, ge=1, le=64, description="shopper turns answered at once (Gradio concurrency)")
+    max_message_chars: int = Field(4000, ge=1, description="longest chat message accepted")
+    max_upload_bytes: int = Field(10_000_000, ge=1, description="largest file the staff console accepts")
+    auth_max_failures_session: int = Field(3, ge=1, description="failed in-chat verifications per conversation")
+    auth_max_failures_account: int = Field(5, ge=1, description="failed verifications per account per window")
+    auth_lock_minutes: int = Field(15, ge=1, description="window and lock time of the per-account limit")
+    login_max_failures: int = Field(5, ge=1, description="failed staff logins per user or client per window")
+    login_lock_seconds: int = Field(300, ge=1, description="window and lock time of the login throttle")
 
     @property
     def db_path(self) -> Path:

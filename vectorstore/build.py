@@ -1,5 +1,5 @@
-"""Build the shop's knowledge base: help centre (from settings.policy), product pages and the documents staff
-uploaded (data_dir/docs), ingested into Chroma. Every ingest bumps a version stamp, so a running app's
+"""Build the shop's knowledge base: help centre (from the store's policy profile), product pages and the documents
+staff uploaded (data_dir/docs), ingested into Chroma. Every ingest bumps a version stamp, so a running app's
 retrievers (tools.knowledge) reopen and shoppers find new content at once."""
 
 from __future__ import annotations
@@ -26,21 +26,22 @@ def render_corpus(settings: Settings, out_dir: Path, products: str = "store",
     reported in `skipped` when given.
     """
     roots = [out_dir / "helpcentre"]
-    write_pages(render_articles(settings.policy), roots[0])
-    for lang in LANGS[1:]:  # translations live in helpcentre/<lang>/ (inside the same ingested root)
-        write_pages(render_articles(settings.policy, lang), roots[0] / lang)
-    pages: dict[str, str] = {}
-    sym = settings.policy.currency_symbol
+    policy, pages = settings.policy, {}
     if products == "tau":
-        pages = tau_product_pages(sym)
+        pages = tau_product_pages(policy.currency_symbol)
     elif products == "store" and settings.db_path.exists():
         from shop.db import connect
+        from shop.policy import shop_policy
 
         con = connect(settings.db_path)
-        try:
-            pages = store_product_pages(con, sym)
+        try:  # the articles quote the rules the store's tools enforce (its policy profile)
+            policy = shop_policy(con, settings.policy)
+            pages = store_product_pages(con, policy.currency_symbol)
         finally:
             con.close()
+    write_pages(render_articles(policy), roots[0])
+    for lang in LANGS[1:]:  # translations live in helpcentre/<lang>/ (inside the same ingested root)
+        write_pages(render_articles(policy, lang), roots[0] / lang)
     if pages:
         roots.append(out_dir / "products")
         write_pages(pages, roots[1], skipped)

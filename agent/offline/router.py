@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from agent.language import CJK, requested
+from agent.offline import ops
 from agent.offline import rules_zh as zh
 from agent.offline.slots import extract
 
@@ -27,7 +28,7 @@ ABUSE = re.compile(r"\b(idiot|stupid|useless|shut up|damn you|f+u+c+k|shit|crap 
 INJECTION = re.compile(r"ignore (all |any |the )?(previous|prior|above) (instructions|rules)|system prompt|"
                        r"you are now|developer mode|pretend (you are|to be)|act as (an? )?(admin|staff)|" + zh.INJECTION_ZH, re.I)
 GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers)\b[\s!.,]*"
-                      r"(there)?[\s!.]*$|" + zh.GREETING_ZH, re.I)
+                      r"(?:there[\s!.]*)?$|" + zh.GREETING_ZH, re.I)
 
 # (intent, pattern) in priority order, per role; the first match wins.
 RULES: dict[str, list[tuple[str, str]]] = {
@@ -65,6 +66,10 @@ RULES: dict[str, list[tuple[str, str]]] = {
         ("at_risk", r"\b(at[- ]risk|slipping|likely to (churn|leave)|high[- ]risk)\b"),
     ],
 }
+# exchanges, item and payment changes, the default address (agent/offline/ops.py): after the handoff and policy
+# rules, before cancel, address change and return
+_AT = next(i for i, (intent, _) in enumerate(RULES["shopper"]) if intent == "cancel_order")
+RULES["shopper"][_AT:_AT] = ops.RULES
 
 EXAMPLES_EN: dict[str, list[str]] = {
     "policy": ["what is your return policy", "how long does delivery take", "do you ship to Germany",
@@ -128,6 +133,22 @@ def learned(text: str, slots: dict[str, Any]) -> Route | None:
     return Route(intent, slots, confidence=p, via="learned", alternatives=ranked[:2])
 
 
+# The classifier knows the coarse order intents; exchanges, item and payment changes and the default address
+# (agent/offline/ops.py, not yet in its corpus) are told apart from them by ops' rules, applied only where the
+# classifier chose an order intent or was unsure, never over policy, greetings or out-of-scope.
+OPS_REFINES = {"return_items", "cancel_order", "change_address", "profile", "order_details", "list_orders",
+               "refund_status", "clarify"}
+
+
+def _ops_override(r: Route, low: str) -> Route | None:
+    if r.intent not in OPS_REFINES:
+        return None
+    for intent, pattern in ops.RULES:
+        if re.search(pattern, low, re.I):
+            return Route(intent, r.slots, confidence=r.confidence, via="ops-rule", alternatives=r.alternatives)
+    return None
+
+
 def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, threshold: float = 0.55,
           learn: bool = True) -> Route:
     slots = extract(text)
@@ -153,7 +174,7 @@ def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, t
     if chinese and role == "shopper" and "address" in slots:  # "改为广东省深圳市…，邮编518057" after being asked
         return Route("change_address", slots)
     if shopper_learned and (r := learned(text, slots)) is not None:
-        return r
+        return _ops_override(r, low) or r
     rules = (zh.RULES_ZH if chinese and role == "shopper" else []) + RULES.get(role, [])
     for intent, pattern in rules:
         if re.search(pattern, low, re.I):

@@ -151,7 +151,7 @@ def test_shipped_model_matches_its_corpus_and_retraining_reproduces_it() -> None
     assert card["corpus_hash"] == classifier.corpus_hash(), "corpus changed: run `retain train router`"
     texts, labels, langs = classifier.load_corpus()
     for lang in ("en", "zh"):
-        counts = {i: sum(1 for y, g in zip(labels, langs, strict=True) if y == i and g == lang) for i in set(labels)}
+        counts = {i: sum(1 for lab, g in zip(labels, langs, strict=True) if lab == i and g == lang) for i in set(labels)}
         assert min(counts.values()) >= 60, (lang, counts)
     clf, again = classifier.train(card["embedder"], card["C"], ngrams=bool(card["ngrams"]))
     for key in ("cv_accuracy", "cv_accuracy_by_lang", "threshold", "write_threshold", "classes"):
