@@ -176,13 +176,15 @@ def train_router(
     embedder: str = typer.Option("use-m", "--embedder", help="use-m | minilm | minilm+use-m (vectors side by side)"),
     c: float = typer.Option(10.0, "--C", help="inverse regularisation of the logistic regression"),
     ngrams: bool = typer.Option(True, "--ngrams/--no-ngrams", help="character n-gram tf-idf beside the embedding"),
+    save: bool = typer.Option(True, "--save/--no-save", help="--no-save: only print the card (to compare settings)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Fit the shopper router on the corpus in agent/offline/routing; write router.npz + router.json there."""
     from agent.offline.classifier import train
 
     clf, card = train(embedder, c, ngrams)
-    clf.save(card)
+    if save:
+        clf.save(card)
     print_json(card) if as_json else console().print(card)
 
 

@@ -90,7 +90,8 @@ def ngram_vectorizer(vocabulary: list[str] | None = None, idf: np.ndarray | None
     if vocabulary is None:
         return TfidfVectorizer(min_df=MIN_DF, **NGRAMS)  # type: ignore[arg-type]
     vec = TfidfVectorizer(vocabulary=vocabulary, **NGRAMS)  # type: ignore[arg-type]
-    vec.idf_ = idf
+    if idf is not None:
+        vec.idf_ = idf
     return vec
 
 
@@ -106,16 +107,27 @@ class IntentClassifier:
     idf: np.ndarray | None = None
     _vec: Any = None
 
-    def features(self, texts: list[str]) -> Any:
+    def features(self, texts: list[str]) -> np.ndarray:
+        """Embedding, then the n-gram tf-idf (as sklearn's TfidfVectorizer: sublinear tf, idf, l2), one dense row
+        per text: for a message or two this is ~10x quicker than the vectorizer's transform and a sparse stack."""
         texts = [normalise(t) for t in texts]
         x = featurize(self.embedder, texts)
-        if not self.ngrams:
+        if not self.ngrams or self.idf is None:
             return x
-        import scipy.sparse as sp
-
         if self._vec is None:
-            self._vec = ngram_vectorizer(self.ngrams, self.idf)
-        return sp.hstack([sp.csr_matrix(x), self._vec.transform(texts)]).tocsr()
+            self._vec = (ngram_vectorizer(self.ngrams).build_analyzer(), {g: i for i, g in enumerate(self.ngrams)})
+        analyse, index = self._vec
+        grams = np.zeros((len(texts), len(self.ngrams)), dtype=np.float32)
+        for row, t in enumerate(texts):
+            counts: dict[int, int] = {}
+            for g in analyse(t):
+                if (j := index.get(g)) is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if counts:
+                cols = np.fromiter(counts, dtype=np.int64)
+                w = (1 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * self.idf[cols]
+                grams[row, cols] = w / np.linalg.norm(w)
+        return np.hstack([x, grams])
 
     def proba(self, x: Any) -> np.ndarray:
         z = np.asarray(x @ self.coef.T) + self.intercept

@@ -159,3 +159,14 @@ def test_shipped_model_matches_its_corpus_and_retraining_reproduces_it() -> None
     shipped = IntentClassifier.load()
     probe = ["where is my order", "我要退货", "cancel my direct debit"]
     assert np.allclose(shipped.proba(shipped.features(probe)), clf.proba(clf.features(probe)), atol=1e-3)
+
+
+def test_fast_ngram_features_equal_sklearns_tfidf() -> None:
+    from agent.offline.classifier import ngram_vectorizer, normalise, shipped
+
+    clf = shipped()
+    assert clf is not None and clf.ngrams and clf.idf is not None
+    texts = ["where is my order W9000002, it never came", "我要退货，谢谢", "zzz", "CANCEL my order!!"]
+    ours = clf.features(texts)[:, -len(clf.ngrams):]
+    theirs = ngram_vectorizer(clf.ngrams, clf.idf).transform([normalise(t) for t in texts]).toarray()
+    assert np.abs(ours - theirs).max() < 1e-6
