@@ -30,7 +30,8 @@ def next_best_action(band: str, segment: str, drivers: list[dict[str, Any]], ope
 
 def customer_retention(con: Any, settings: Settings, customer_id: str) -> dict[str, Any]:
     rows = _rows(con, f"SELECT * FROM churn_scores WHERE customer_id = ? AND as_of = {LATEST}", [customer_id])
-    known = _rows(con, "SELECT first_name, last_name, email FROM customers WHERE customer_id = ?", [customer_id])
+    known = _rows(con, "SELECT first_name, last_name, email, phone, country FROM customers WHERE customer_id = ?",
+                  [customer_id])
     if not known:
         raise NotFoundError(f"no customer with id {customer_id!r}")
     if not rows:
@@ -47,8 +48,14 @@ def customer_retention(con: Any, settings: Settings, customer_id: str) -> dict[s
     reviews = _rows(con, "SELECT count(*) AS n, count(*) FILTER (WHERE rating >= 4) AS positive, count(*) FILTER "
                          "(WHERE rating = 3) AS neutral, count(*) FILTER (WHERE rating <= 2) AS negative FROM reviews "
                          "WHERE customer_id = ?", [customer_id])[0]
+    recent_tickets = _rows(con, "SELECT ticket_id, created_at::DATE AS date, category, status, subject, sentiment "
+                                "FROM tickets WHERE customer_id = ? ORDER BY created_at DESC LIMIT 5", [customer_id])
+    recent_reviews = _rows(con, "SELECT created_at::DATE AS date, rating, title, sentiment FROM reviews "
+                                "WHERE customer_id = ? ORDER BY created_at DESC LIMIT 5", [customer_id])
     drivers = json.loads(s["drivers"]) if s["drivers"] else []
     return {"customer_id": customer_id, "name": f"{known[0]['first_name']} {known[0]['last_name']}",
+            "email": known[0]["email"], "phone": known[0]["phone"], "country": known[0]["country"],
+            "recent_tickets": recent_tickets, "recent_reviews": recent_reviews,
             "as_of": str(s["as_of"]), "probability": s["churn_probability"],
             "churn_probability": s["churn_probability"], "risk_band": s["risk_band"], "drivers": drivers,
             "segment": s["segment"], "rfm": s["rfm"], "clv_12m": s["clv_12m"], "lifecycle_stage": s["lifecycle_stage"],
