@@ -8,6 +8,7 @@ from typing import Any
 
 from core.config import Settings
 from core.errors import NotFoundError
+from retention.campaigns.models import TOP_TIERS
 from shop.db import rows as _rows
 
 LATEST = "(SELECT max(as_of) FROM churn_scores)"
@@ -69,7 +70,10 @@ def at_risk(con: Any, segment: str | None = None, band: str = "high", limit: int
     sql = (f"SELECT s.customer_id, c.first_name, c.last_name, s.churn_probability, s.risk_band, s.segment, s.clv_12m "
            f"FROM churn_scores s JOIN customers c USING (customer_id) WHERE s.as_of = {LATEST} AND s.risk_band = ?")
     params: list[Any] = [band]
-    if segment:
+    if segment and segment.lower() == "vip":  # the top tiers
+        sql += f" AND s.segment IN ({', '.join('?' for _ in TOP_TIERS)})"
+        params += list(TOP_TIERS)
+    elif segment:
         sql += " AND lower(s.segment) = lower(?)"
         params.append(segment)
     return _rows(con, sql + " ORDER BY s.churn_probability DESC LIMIT ?", [*params, limit])
