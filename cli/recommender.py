@@ -6,21 +6,8 @@ from pathlib import Path
 
 import typer
 
-from cli.common import (
-    DATE_FORMAT,
-    IDS,
-    OFFSETS,
-    bench_app,
-    console,
-    eval_app,
-    friendly,
-    import_for_eval,
-    import_options,
-    print_json,
-    progress,
-    settings,
-    train_app,
-)
+from cli.common import bench_app, console, eval_app, friendly, print_json, progress, settings, train_app
+from cli.import_options import DATE_FORMAT, IDS, OFFSETS, import_for_eval, import_options
 
 DEFAULT_DATA = Path("../shared/data/online_retail/online_retail.csv.gz")
 

@@ -7,20 +7,8 @@ from pathlib import Path
 
 import typer
 
-from cli.common import (
-    DATE_FORMAT,
-    IDS,
-    OFFSETS,
-    console,
-    eval_app,
-    friendly,
-    import_for_eval,
-    import_options,
-    print_json,
-    progress,
-    settings,
-    train_app,
-)
+from cli.common import console, eval_app, friendly, print_json, progress, settings, train_app
+from cli.import_options import DATE_FORMAT, IDS, OFFSETS, import_for_eval, import_options
 
 app = typer.Typer()  # merged into the `retain` app by cli.main
 

@@ -6,20 +6,8 @@ from pathlib import Path
 
 import typer
 
-from cli.common import (
-    DATE_FORMAT,
-    IDS,
-    OFFSETS,
-    bench_app,
-    console,
-    err_console,
-    friendly,
-    import_options,
-    print_import_report,
-    print_json,
-    progress,
-    settings,
-)
+from cli.common import bench_app, console, err_console, friendly, print_json, progress, settings
+from cli.import_options import DATE_FORMAT, IDS, OFFSETS, import_options, print_import_report
 
 app = typer.Typer()  # merged into the `retain` app by cli.main
 

@@ -56,6 +56,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def _quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No progress bar: DuckDB draws one on stdout for a query over 2 s (often, on a busy machine), which broke the
+    one-JSON-object stdout of `retain eval churn --json`."""
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def connect(path: Path | str | None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (and migrate) the store. `None` or ':memory:' gives an in-memory store for tests.
 
@@ -63,7 +70,7 @@ def connect(path: Path | str | None, read_only: bool = False) -> duckdb.DuckDBPy
     import duckdb
 
     if path is None or str(path) == ":memory:":
-        con = duckdb.connect(":memory:")
+        con = _quiet(duckdb.connect(":memory:"))
         migrate(con)
         return con
     path = Path(path)
@@ -71,9 +78,9 @@ def connect(path: Path | str | None, read_only: bool = False) -> duckdb.DuckDBPy
         raise RetainError(f"{path}: no shop store here yet; run `retain init` or `retain demo` first")
     try:
         if read_only:
-            return duckdb.connect(str(path), read_only=True)
+            return _quiet(duckdb.connect(str(path), read_only=True))
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path))
+        con = _quiet(duckdb.connect(str(path)))
         migrate(con)
         return con
     except (OSError, duckdb.Error) as e:
