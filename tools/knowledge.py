@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -11,6 +12,7 @@ from shop import queries as q
 from tools import tool
 
 _RETRIEVERS: dict[str, Any] = {}
+_BUILDING = threading.Lock()    # concurrent first turns build (and load the embedders) once, not once each
 
 
 class QueryArg(BaseModel):
@@ -29,9 +31,12 @@ def retriever(session: Session) -> Any:
     version = knowledge_version(session.settings)
     cached = _RETRIEVERS.get(key)
     if cached is None or cached[0] != version:
-        from vectorstore.retriever import HybridRetriever
+        with _BUILDING:
+            cached = _RETRIEVERS.get(key)
+            if cached is None or cached[0] != version:
+                from vectorstore.retriever import HybridRetriever
 
-        cached = _RETRIEVERS[key] = (version, HybridRetriever.from_settings(session.settings))
+                cached = _RETRIEVERS[key] = (version, HybridRetriever.from_settings(session.settings))
     return cached[1]
 
 

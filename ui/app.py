@@ -131,5 +131,6 @@ def launch(settings: Settings, host: str, port: int, mcp: bool = False) -> None:
         print(f"demo logins (user password) are in {demo_logins_path(settings)}", file=sys.stderr, flush=True)
     app = build(settings, logins, mcp=mcp)
     print(f"retain app on http://{host}:{port}/ (staff: /staff, marketing: /marketing, widget: /widget"
+          + (", sample shop page: /shop-demo/" if settings.demo else "")
           + (f", MCP: http://{host}:{port}/tools/gradio_api/mcp/" if mcp else "") + ")", file=sys.stderr, flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
