@@ -34,13 +34,15 @@ def retriever(session: Session) -> Any:
 def search_knowledge(session: Session, query: str) -> dict[str, Any]:
     """Search the help centre and product pages; returns the sentences that answer the question and the passages
     they come from, with citations (title, section, kind: help | product | document, and the page's url)."""
-    from vectorstore.helpcentre import page_of
+    from vectorstore.helpcentre import anchor, page_of
 
     r = retriever(session)
     hits = r.search(query, k=3)
     passages = []
     for h in hits:
         kind, url = page_of(h.doc_id)
+        if kind == "help" and anchor(h.citation.get("section") or ""):
+            url += "#" + anchor(h.citation.get("section") or "")
         passages.append({"text": h.text, "score": round(float(h.score), 4), "title": h.citation.get("title"),
                          "section": h.citation.get("section"), "kind": kind, "url": url,
                          "lang": h.metadata.get("lang") or ""})

@@ -5,6 +5,7 @@
     /staff      staff console + analytics + knowledge admin (login)
     /marketing  campaign workbench + analytics (login)
     /tools      public, principal-free shopper tools (help-centre search); with --mcp also an MCP server
+    /help/, /products/<id>   the help centre and product pages that answers cite (ui/pages.py)
 
 Start-up stays light: the Blocks are built from the store only; models load on first use.
 """
@@ -86,11 +87,13 @@ def build(settings: Settings, logins: Logins | None = None, mcp: bool = False) -
     import gradio as gr
     from fastapi import FastAPI
 
+    from ui.pages import router
     from ui.shopper import build_shopper
 
     logins = logins or resolve_logins(settings.ui_users)
     ctx = AppContext(settings)
     app = FastAPI(title="retain")
+    app.include_router(router(ctx))  # /help/ and /products/ pages, before Gradio takes "/"
     auth = list(logins.users.items())
     msg = "Staff login (see RETAIN_UI_USERS, or the password printed at start)."
     gr.mount_gradio_app(app, build_staff(ctx), "/staff", auth=auth, auth_message=msg, css=CSS)

@@ -3,11 +3,11 @@
 Nothing is written here: every sentence returned is a sentence of a passage, whole and unchanged. Each sentence is
 scored by the retriever's embedder for the question's language (cosine to the question) plus the share of the
 question's words it contains (the same tokenizer as BM25), minus a little for each rank its passage sits below the
-first; only a shortlist of the lexically best sentences is embedded. The best sentence is kept; others join it
-when they score nearly as well, up to `max_sentences` and `max_words` in all; a very short one brings the
-next sentence of its passage along. Sentences of one passage stay in
-reading order; passages follow their best sentence's score. Sentence vectors are cached: passages repeat across
-questions. MARGIN and the weights are set by judgment, not calibrated on a labelled set.
+first; only a shortlist of the lexically best sentences (and the best passage's) is embedded. The best sentence
+of the best passage leads (the retriever's ranking is the measured one); others join it when they score nearly as
+well as the best sentence overall, up to `max_sentences` and `max_words` in all; a very short one brings the
+next sentence of its passage along. Sentences of one passage stay in reading order; the other passages follow
+their best sentence's score. Sentence vectors are cached: passages repeat across questions. MARGIN and the weights are set by judgment, not calibrated on a labelled set.
 """
 
 from __future__ import annotations
@@ -82,7 +82,9 @@ class SentencePicker:
         qtok = set(self.query_tokenize(question))
         lex = [(len(qtok & set(self.tokenize(c[0]))) / len(qtok) if qtok else 0.0) for c in cands]
         prior = [LEXICAL_WEIGHT * x - RANK_PENALTY * c[1] for x, c in zip(lex, cands, strict=True)]
-        short = sorted(range(len(cands)), key=lambda k: (-prior[k], cands[k][1], cands[k][2]))[:SHORTLIST]
+        by_prior = sorted(range(len(cands)), key=lambda k: (-prior[k], cands[k][1], cands[k][2]))
+        first = [k for k in by_prior if cands[k][1] == 0][:SHORTLIST // 2]  # the best passage is always in
+        short = list(dict.fromkeys(first + by_prior))[:max(SHORTLIST, len(first))]
         q = (np.asarray(embed_query(self.embedder, [question]), dtype=np.float32)[0] if question_vector is None
              else np.asarray(question_vector, dtype=np.float32))
         q = q / (np.linalg.norm(q) or 1.0)
@@ -90,12 +92,15 @@ class SentencePicker:
         scores = {k: float(c) + prior[k] for k, c in zip(short, cos, strict=True)}
         order = sorted(short, key=lambda k: -scores[k])
         best = scores[order[0]]
-        chosen = [order[0]]
-        budget = max_words - words(cands[order[0]][0])
-        for k in order[1:]:
+        # the retriever's best passage answers first (its ranking is the measured one); sentences from
+        # anywhere join it when they score within MARGIN of the best sentence overall
+        lead = next((k for k in order if cands[k][1] == 0), order[0])
+        chosen = [lead]
+        budget = max_words - words(cands[lead][0])
+        for k in order:
             if len(chosen) >= max_sentences or scores[k] < best - MARGIN:
                 break
-            if words(cands[k][0]) <= budget and cands[k][0] not in {cands[c][0] for c in chosen}:
+            if k not in chosen and words(cands[k][0]) <= budget and cands[k][0] not in {cands[c][0] for c in chosen}:
                 chosen.append(k)
                 budget -= words(cands[k][0])
         for k in list(chosen):  # "There are three tiers." says little without the sentence after it
@@ -108,5 +113,5 @@ class SentencePicker:
         top: dict[int, float] = {}  # passage -> its best score
         for k in chosen:
             top[cands[k][1]] = max(top.get(cands[k][1], -9.0), scores[k])
-        chosen.sort(key=lambda k: (-top[cands[k][1]], cands[k][2]))
+        chosen.sort(key=lambda k: (cands[k][1] != cands[lead][1], -top[cands[k][1]], cands[k][2]))
         return [Sentence(cands[k][0], cands[k][1], round(scores[k], 4)) for k in chosen]

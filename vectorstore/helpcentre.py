@@ -69,6 +69,11 @@ _HELP_ID = re.compile(r"help/(?:(zh)/)?([a-z0-9-]+)")
 _PRODUCT_ID = re.compile(r"product/([A-Za-z0-9_-]{1,64})")
 
 
+def anchor(section: str) -> str:
+    """The id of a section heading on its page (ui/pages.py), so a citation can point at the section."""
+    return re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "-", section.lower()).strip("-")
+
+
 def page_of(doc_id: str) -> tuple[str, str]:
     """(kind, url) of a knowledge-base document: ("help", "/help/<slug>" or "/zh/help/<slug>") for an article of the
     shop's own help centre, ("product", "/products/<id>") for a product page, else ("document", "").

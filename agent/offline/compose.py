@@ -45,7 +45,12 @@ def cited(r: dict[str, Any]) -> list[tuple[dict[str, Any], list[str]]]:
         i = int(a.get("passage", 0))
         if 0 <= i < len(ps):
             out.setdefault(i, []).append(" ".join(str(a["text"]).split()))
-    return [(ps[i], sents) for i, sents in out.items()]
+    docs: list[tuple[str, str]] = []  # quotes of one document sit together, so its numbers run on one line
+    for i in out:
+        if (key := (str(ps[i].get("kind")), str(ps[i].get("title")))) not in docs:
+            docs.append(key)
+    order = sorted(out, key=lambda i: docs.index((str(ps[i].get("kind")), str(ps[i].get("title")))))
+    return [(ps[i], out[i]) for i in order]
 
 
 def passages_reply(r: dict[str, Any], lang: str = "en", nothing: str = "") -> str:
