@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.config import Settings
+from core.config import Settings
 
 POLICY = ["How long does delivery to Germany take?", "Can I return opened headphones?",
           "What payment methods do you accept?", "How do I reset my password?"]
@@ -19,9 +19,9 @@ STATUS = ["where is my order?", "show me #W9000002", "what's the status of my or
 
 
 def run(settings: Settings, turns: int = 40) -> dict[str, Any]:
-    from agent.errors import RetainError
     from agent.runner import Assistant
-    from agent.session import Principal
+    from core.errors import RetainError
+    from core.session import Principal
     from shop.demo_personas import DEMO_PERSONAS
 
     if not settings.db_path.exists():

@@ -10,8 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from agent.config import Settings
-from agent.errors import RetainError
+from core.config import Settings
+from core.errors import RetainError
 
 SUITE_DIR = Path(__file__).resolve().parents[1] / "tests" / "eval" / "conversations"
 
@@ -74,7 +74,7 @@ def _check_turn(turn: dict[str, Any], reply: Any) -> list[str]:
 def run_case(case: dict[str, Any], base: Settings, model_spec: str, workdir: Path) -> dict[str, Any]:
     from agent.llm import load_chat_model
     from agent.runner import Assistant
-    from agent.session import Principal
+    from core.session import Principal
     from shop.db import connect
 
     data = workdir / case["id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.memory import checkpointer, trim_to_budget
-from agent.session import Session
+from core.session import Session
 
 SHOP_NAME = "Hearth & Home"
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
-from vectorstore.language import HAN as CJK
+from core.language import HAN as CJK
 
 Lang = Literal["en", "zh"]
 Detected = Literal["en", "zh", "mixed", "neutral"]

@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.config import Settings
-from agent.session import Principal, Session
+from core.config import Settings
+from core.session import Principal, Session
 
 _YES = (r"yes|yes please|y|yeah|yep|sure|ok|okay|confirm|confirmed|go ahead|do it|please do|"
         r"确认|确定|是的|是|好的|好|对|对的|可以|行|没问题|嗯|嗯嗯|继续|同意|好的谢谢|确认取消|确认修改|确认退货|请继续")
@@ -19,6 +19,11 @@ _POLITE = r"谢谢|谢谢你|谢谢您|谢啦|多谢|麻烦了|麻烦你了|than
 YES = re.compile(rf"^{_SEP}({_YES})({_SEP}({_YES}|{_POLITE}))*{_SEP}$", re.I)
 NO = re.compile(rf"^{_SEP}({_NO})({_SEP}({_NO}|{_POLITE}))*{_SEP}$", re.I)
 UNCHANGED = {"en": "OK, I haven't changed anything.", "zh": "好的，我没有做任何更改。"}
+
+
+def too_long(n: int, limit: int) -> str:
+    return (f"Your message is too long ({n:,} characters; the limit is {limit:,}). Please shorten it, or split it "
+            "into several messages.")
 
 
 @dataclass
@@ -55,6 +60,10 @@ class Assistant:
 
         t0 = time.perf_counter()
         s = self.session
+        if len(text) > (limit := s.settings.max_message_chars):
+            return Reply(too_long(len(text), limit), seconds=time.perf_counter() - t0)
+        typed = s.facts.setdefault("typed", [])   # the shopper's own words: what verify_identity may use
+        typed[:] = [*typed[-19:], text]
         if s.pending is not None and (YES.match(text) or NO.match(text)):
             from tools.orders import execute_pending
 
@@ -62,17 +71,18 @@ class Assistant:
             if YES.match(text):
                 from agent.offline.compose import compose
 
-                try:
-                    result = execute_pending(s)
-                except Exception as e:  # a write refused at the last check (e.g. status changed meanwhile)
-                    s.pending = None
-                    result = {"kind": "error", "message": f"I couldn't complete that: {e}"}
+                result = execute_pending(s)  # says what happened: done, refused, or not saved (never raises)
                 answer = compose([result], lang)
                 calls = [{"name": "confirm:" + str(result.get("action", "")), "args": {}}]
             else:
                 s.pending = None
                 answer, calls, result = UNCHANGED[lang], [], {}
-            self.agent.update_state(self.config, {"messages": [HumanMessage(text), AIMessage(answer)]})
+            try:
+                self.agent.update_state(self.config, {"messages": [HumanMessage(text), AIMessage(answer)]})
+            except Exception:  # noqa: BLE001 - memory that can't be saved (disk full) must not hide what was done
+                import logging
+
+                logging.getLogger("retain.runner").exception("could not save the conversation %s", self.config)
             return Reply(answer, calls, ticket_id=result.get("ticket_id"), seconds=time.perf_counter() - t0)
         s.pending = None  # moving on without a yes drops the pending change
         before = len(self.agent.get_state(self.config).values.get("messages", []))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from agent.errors import RetainError
+from core.errors import RetainError
 
 if TYPE_CHECKING:
     import duckdb

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.config import Settings
+from core.config import Settings
 from retention.churn import MLP, LogReg, matrix
 from retention.features import FEATURES, build_features, dataset
 from retention.metrics import report

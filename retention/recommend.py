@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from agent.config import Settings
-from agent.errors import NotFoundError, RetainError
+from core.config import Settings
+from core.errors import NotFoundError, RetainError
 from retention.recsys.models import Factors, ItemKNN, normalise_rows
 
 WEIGHTS = {"als": 0.5, "itemknn": 0.5, "pop": 0.5}

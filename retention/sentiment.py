@@ -113,8 +113,8 @@ def label_store(con: Any, model: SentimentModel) -> dict[str, int]:
     """Fill the sentiment of every review and ticket not yet labelled; returns how many of each were labelled."""
     import pandas as pd
 
+    from core.language import has_han
     from shop.db import transaction
-    from vectorstore.language import has_han
 
     out = {}
     for table, key, text in (("reviews", "review_id", "coalesce(title, '') || '. ' || coalesce(body, '')"),

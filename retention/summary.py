@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agent.config import Settings
-from agent.errors import NotFoundError
+from core.config import Settings
+from core.errors import NotFoundError
 from shop.db import rows as _rows
 
 LATEST = "(SELECT max(as_of) FROM churn_scores)"

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from agent.errors import NotEnoughDataError
+from core.errors import NotEnoughDataError
 
 MIN_CUSTOMERS = 200
 MIN_CHURNERS = 20

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.config import Settings
-from agent.errors import ConfigError
+from core.config import Settings
+from core.errors import ConfigError
 from shop.demo_personas import DEMO_PERSONAS, Persona, persona_ids
 from shop.demo_subset import DEMO_DATA, OR_SUBSET
 
@@ -37,6 +37,7 @@ def build_demo(settings: Settings, progress: Any = None) -> dict[str, Any]:
     from shop.clock import freeze_today
     from shop.db import connect, table_counts
     from shop.importers import run_import
+    from shop.policy import adopt_profile
 
     t0 = time.perf_counter()
     if settings.demo_customers < len(DEMO_PERSONAS):
@@ -57,7 +58,9 @@ def build_demo(settings: Settings, progress: Any = None) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as tmp:
             subset = _subset_file(settings, Path(tmp))
             imported = {"online_retail": run_import(con, "online-retail", subset)["inserted"]}
+        adopt_profile(con, "demo")  # before the τ sample: the demo shop keeps its own rules and currency
         imported["tau_retail"] = run_import(con, "tau-retail", DEMO_DATA)["inserted"]
+        con.execute("UPDATE orders SET currency = NULL WHERE source = 'tau_retail'")  # shown in the shop's GBP
         step("enriching")
         freeze_today(con, DEMO_TODAY)
         made = enrich(con, settings.seed, DEMO_TODAY, settings.churn_horizon_days, step=step)

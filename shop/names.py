@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 
-from vectorstore.language import has_han
+from core.language import has_han
 
 # common single-character surnames and the compound ones, for names written in Chinese characters
 SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from agent.session import Role, Session
+    from core.session import Role, Session
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def tool(name: str, args: type[BaseModel], roles: tuple[Role, ...], writes: bool
 
 
 def load_all() -> dict[str, ToolSpec]:
-    from tools import customers, handoff, knowledge, language, orders, retention  # noqa: F401
+    from tools import customers, handoff, knowledge, language, order_changes, orders, retention  # noqa: F401
 
     return REGISTRY
 
@@ -55,7 +55,7 @@ def specs_for(role: Role) -> list[ToolSpec]:
 
 def call(session: Session, name: str, args: dict[str, Any]) -> dict[str, Any]:
     """Run a tool for a session: role check, argument validation, audit; errors become a refusal dict."""
-    from agent.errors import RetainError
+    from core.errors import RetainError
     from shop.queries import audit
 
     spec = load_all().get(name)

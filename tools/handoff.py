@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent.session import PendingAction, Session
+from core.session import PendingAction, Session
 from tools import tool
 from tools.orders import CONFIRM
 

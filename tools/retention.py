@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent.session import Session
+from core.session import Session
 from tools import tool
 from tools.customers import CustomerArg
 from tools.orders import NoArgs, me

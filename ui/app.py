@@ -1,7 +1,8 @@
 """The web app: one FastAPI server with several Gradio Blocks mounted on it.
 
-    /           shopper support page (public; the principal is the demo customer picked in the session)
-    /widget     the same support chat, compact, for embedding in a shop page (see README)
+    /           shopper support page (public; anonymous until verified in the chat or signed; demo: a picker)
+    /widget     the same support chat, compact, for embedding in a shop page with a signed identity (see README)
+    /shop-demo  (demo mode only) a sample shop page that embeds the widget for a signed-in persona
     /staff      staff console + analytics + knowledge admin (login)
     /marketing  campaign workbench + analytics (login)
     /tools      public, principal-free shopper tools (help-centre search); with --mcp also an MCP server
@@ -16,7 +17,7 @@ import os
 import sys
 from typing import Any
 
-from agent.config import Settings
+from core.config import Settings
 from ui.auth import Logins, resolve_logins
 from ui.context import AppContext, available, not_available
 
@@ -50,7 +51,7 @@ def build_marketing(ctx: AppContext) -> Any:
     with gr.Blocks(title="retain campaigns") as page:
         gr.Markdown("# Campaign workbench")
         with gr.Tab("Win-back campaign"):
-            build_campaigns_tab(ctx)
+            build_campaigns_tab(ctx, page)
         with gr.Tab("Analytics"):
             build_analytics_tab(ctx)
     return page
@@ -87,25 +88,36 @@ def build(settings: Settings, logins: Logins | None = None, mcp: bool = False) -
     import gradio as gr
     from fastapi import FastAPI
 
+    from ui import guard
+    from ui.identity import with_demo_secret
     from ui.pages import router
     from ui.shopper import build_shopper
 
     logins = logins or resolve_logins(settings.ui_users)
+    settings = with_demo_secret(settings)
     ctx = AppContext(settings)
     app = FastAPI(title="retain")
     app.include_router(router(ctx))  # /help/ and /products/ pages, before Gradio takes "/"
-    auth = list(logins.users.items())
-    msg = "Staff login (see RETAIN_UI_USERS, or the password printed at start)."
-    gr.mount_gradio_app(app, build_staff(ctx), "/staff", auth=auth, auth_message=msg, css=CSS)
-    gr.mount_gradio_app(app, build_marketing(ctx), "/marketing", auth=auth, auth_message=msg, css=CSS)
-    gr.mount_gradio_app(app, build_tools(ctx), "/tools", mcp_server=mcp)
-    gr.mount_gradio_app(app, build_shopper(ctx, widget=True), "/widget", css=CSS)
-    gr.mount_gradio_app(app, build_shopper(ctx), "/", css=CSS)
+    throttle = guard.LoginThrottle(settings.login_max_failures, settings.login_lock_seconds)
+    guard.install(app, throttle)
+    private = {"auth": lambda user, password: throttle.check(user, password, logins), "css": CSS,
+               "auth_message": "Staff login (see RETAIN_UI_USERS, or the password printed at start).",
+               "max_file_size": settings.max_upload_bytes}
+    gr.mount_gradio_app(app, build_staff(ctx), "/staff", **private)
+    gr.mount_gradio_app(app, build_marketing(ctx), "/marketing", **private)
+    gr.mount_gradio_app(app, build_tools(ctx), "/tools", mcp_server=mcp, max_file_size=1)
+    if settings.demo:
+        from ui.sample_shop import mount_sample_shop
+
+        mount_sample_shop(app, settings)
+    gr.mount_gradio_app(app, build_shopper(ctx, widget=True), "/widget", css=CSS, max_file_size=1)
+    gr.mount_gradio_app(app, build_shopper(ctx), "/", css=CSS, max_file_size=1)
     app.state.retain_ctx = ctx
     return app
 
 
 def launch(settings: Settings, host: str, port: int, mcp: bool = False) -> None:
+    """Serve the app (`retain serve`; `--demo` sets settings.demo)."""
     import uvicorn
 
     logins = resolve_logins(settings.ui_users)

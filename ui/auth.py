@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from agent.errors import ConfigError
+from core.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,11 @@ class Logins:
         """Constant-time password check for one user."""
         want = self.users.get(username)
         return want is not None and secrets.compare_digest(want.encode(), password.encode())
+
+
+def user_of(request: object, fallback: str) -> str:
+    """The logged-in user's name from a Gradio request (the audit actor), else `fallback`."""
+    return getattr(request, "username", None) or fallback
 
 
 def parse_users(spec: str) -> dict[str, str]:

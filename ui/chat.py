@@ -24,7 +24,7 @@ def agent_ready() -> bool:
 def assistant(ctx: AppContext, role: str, actor: str | None, thread_id: str) -> Any:
     """The cached Assistant for this principal and conversation (built on first use)."""
     from agent.runner import Assistant
-    from agent.session import Principal
+    from core.session import Principal
 
     key = f"assistant:{role}:{actor}:{thread_id}"
     with _LOCK:
@@ -33,6 +33,13 @@ def assistant(ctx: AppContext, role: str, actor: str | None, thread_id: str) -> 
                          else Principal(role, staff_id=actor))  # type: ignore[arg-type]
             ctx.cache[key] = Assistant(ctx.settings, principal, con=ctx.cursor(), thread_id=thread_id)
         return ctx.cache[key]
+
+
+def signed_in_as(ctx: AppContext, role: str, actor: str | None, thread_id: str) -> str | None:
+    """The customer this conversation's principal is now (set by a verification completed in the chat)."""
+    with _LOCK:
+        bot = ctx.cache.get(f"assistant:{role}:{actor}:{thread_id}")
+    return bot.session.principal.customer_id if bot is not None else None
 
 
 # The only links a reply may carry: the app's own help-centre and product pages (ui/pages.py).

@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.config import Settings
+from core.config import Settings
 
 
 def available(module: str) -> bool:
@@ -34,7 +34,7 @@ class AppContext:
 
     def cursor(self) -> Any:
         """A DuckDB cursor on the app's one connection (DuckDB allows one writer process per file)."""
-        from agent.errors import NotFoundError
+        from core.errors import NotFoundError
         from shop.db import connect
 
         if not self.has_store():

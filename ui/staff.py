@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ui import plots
+from ui.auth import user_of
 from ui.chat import stream_reply
 from ui.context import AppContext, available, not_available
 
@@ -102,11 +103,14 @@ AT_RISK_HEADERS = ["customer", "name", "probability", "risk", "segment", "clv_12
 
 
 def to_csv(rows: list[list[Any]]) -> str:
+    """The at-risk list as a CSV file for download; formula-like cells quoted (shop.csv_safe)."""
+    from shop.csv_safe import safe_rows
+
     path = Path(tempfile.mkdtemp(prefix="retain-")) / "at_risk.csv"
-    with path.open("w", newline="") as f:
+    with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(AT_RISK_HEADERS)
-        w.writerows(rows)
+        w.writerows(safe_rows(rows))
     return str(path)
 
 
@@ -159,11 +163,12 @@ def build_staff_tab(ctx: AppContext, user: str = "staff") -> None:
         sbot = gr.Chatbot(height=320, elem_id="staff-chat")
         sbox = gr.Textbox(placeholder="e.g. why is customer 12347 at risk?", show_label=False)
 
-        def staff_ask(text: str, history: list[dict[str, Any]], thread: str) -> Any:
+        def staff_ask(text: str, history: list[dict[str, Any]], thread: str, request: Any = None) -> Any:
             box_update: Any = ""
-            for h, _ in stream_reply(ctx, "staff", user, thread, text, history):
+            for h, _ in stream_reply(ctx, "staff", user_of(request, user), thread, text, history):
                 yield h, box_update
                 box_update = gr.update()    # cleared once; what is typed meanwhile is kept and sent next
 
+        staff_ask.__annotations__["request"] = gr.Request    # the logged-in user is the audit actor
         sbox.submit(staff_ask, [sbox, sbot, sstate], [sbot, sbox], api_visibility="private",
                     trigger_mode="always_last")

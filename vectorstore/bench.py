@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.config import Settings
+from core.config import Settings
 from vectorstore.documents import Document
 
 

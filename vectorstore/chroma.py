@@ -13,8 +13,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from agent.config import Settings
-from agent.errors import ConfigError, NotFoundError
+from core.config import Settings
+from core.errors import ConfigError, NotFoundError
 
 DEFAULT_COLLECTION = "knowledge"
 _EF_REGISTERED = False

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.config import Settings
+from core.config import Settings
 
 
 def companion_specs(settings: Settings) -> dict[str, str]:
@@ -59,7 +59,7 @@ def sync_companions(settings: Settings, cl: Any, collection: str, primary: Any) 
 
 def open_companions(settings: Settings, cl: Any, collection: str) -> dict[str, tuple[Any, Any]]:
     """{query language: (companion collection, its embedder)} for the companions that exist."""
-    from agent.errors import NotFoundError
+    from core.errors import NotFoundError
     from vectorstore.chroma import open_collection
     from vectorstore.embeddings import load_embedder
 

@@ -76,7 +76,7 @@ def chunk_document(doc: Document, max_chars: int = 900, overlap: int = 150) -> l
 
     Each chunk's text starts with "Title - Section" so it stands on its own for both BM25 and dense search.
     """
-    from vectorstore.language import detect_lang
+    from core.language import detect_lang
 
     lang = doc.lang or detect_lang(doc.text)
     chunks: list[Chunk] = []

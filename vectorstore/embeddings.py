@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from agent.errors import ConfigError
+from core.errors import ConfigError
 
 
 class Embedder(Protocol):

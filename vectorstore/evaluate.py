@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent.config import Settings
-from agent.errors import ConfigError
+from core.config import Settings
+from core.errors import ConfigError
 from vectorstore.retriever import METHODS, HybridRetriever
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"

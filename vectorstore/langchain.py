@@ -8,7 +8,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 
-from agent.config import Settings
+from core.config import Settings
 from vectorstore.retriever import HybridRetriever
 
 _CACHE: dict[str, HybridRetriever] = {}

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from vectorstore.language import has_han
+from core.language import has_han
 from vectorstore.lexical import tokenize
 
 # Function words and question scaffolding that say nothing about which article answers a question.

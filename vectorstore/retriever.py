@@ -1,7 +1,7 @@
 """Hybrid retrieval: BM25 (bm25s) + dense (Chroma), fused by reciprocal rank fusion, with metadata filters
 and a relevance floor so out-of-scope questions return nothing rather than noise.
 
-Languages (English and Chinese). The query's language (vectorstore.language.detect_lang, or `lang=`) picks:
+Languages (English and Chinese). The query's language (core.language.detect_lang, or `lang=`) picks:
 - the *view* of the corpus: chunks in the query's language plus chunks of documents that have no version in
   that language (a Chinese question sees the Chinese help centre plus the English-only articles and product
   pages; an English question sees only English documents, since every translation has an English original);
@@ -32,9 +32,9 @@ from typing import Any
 
 import numpy as np
 
-from agent.config import Settings
+from core.config import Settings
+from core.language import LANGS, detect_lang
 from vectorstore.embeddings import embed_query
-from vectorstore.language import LANGS, detect_lang
 from vectorstore.lexical import BM25Index
 from vectorstore.spelling import Speller, embedder_words
 from vectorstore.spelling_zh import ZhSpeller
@@ -102,7 +102,7 @@ def _matches(meta: dict[str, Any], filters: dict[str, Any] | None) -> bool:
 def _content_words(tokens: list[str]) -> list[str]:
     """Distinct query tokens, without those inside a longer one (jieba's search mode adds 自行 and 行车 beside
     自行车: one word, not three)."""
-    from vectorstore.language import has_han
+    from core.language import has_han
 
     uniq = list(dict.fromkeys(tokens))
     return [t for t in uniq if not (has_han(t) and any(t != u and t in u for u in uniq))]
@@ -286,7 +286,7 @@ class HybridRetriever:
         local = int(np.searchsorted(v.idx, i))
         words = _content_words(v.bm25.query_tokenize(query)) if query else []
         if lang == "zh":  # Chinese words and their English glossary words are two ways to cover the question
-            from vectorstore.language import has_han
+            from core.language import has_han
 
             sides = [[t for t in qtok if has_han(t)], [t for t in qtok if not has_han(t)]]
             n_words = max(len([w for w in words if has_han(w)]), len([w for w in words if not has_han(w)]))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from vectorstore.language import has_han
+from core.language import has_han
 
 COMMON = 100      # jieba dictionary frequency from which a word counts as a real, common word
 MAX_N = 4

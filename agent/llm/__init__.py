@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.config import Settings
-from agent.errors import ConfigError
+from core.config import Settings
+from core.errors import ConfigError
 
 
 def load_chat_model(spec: str, settings: Settings) -> Any:

@@ -12,7 +12,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from agent.errors import ConfigError
+from core.errors import ConfigError
 
 GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 

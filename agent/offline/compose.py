@@ -97,7 +97,26 @@ def _order(r: dict[str, Any]) -> str:
                       for it in o["items"])
     track = f"\nTracking: {', '.join(o['tracking_ids'])}" if o.get("tracking_ids") else ""
     return f"Order {o['order_id']} is {o['status']} (placed {str(o['created_at'])[:10]}, total {_money(o['total'])}).\n" \
-           f"{items}{track}"
+           f"{items}{track}{_order_more(o)}"
+
+
+def _order_more(o: dict[str, Any]) -> str:
+    """Item ids, delivery address, payment history and what a cancellation or return recorded."""
+    from tools.orders import one_line
+
+    out = ["Item ids: " + ", ".join(str(it["item_id"]) for it in o["items"])] if o.get("items") else []
+    if o.get("ship_address"):
+        out.append(f"Delivery address: {one_line(o['ship_address'])}")
+    pays = o.get("payment_history") or []
+    if pays:
+        cur = f" {o['currency']}" if o.get("currency") else ""
+        out.append("Payments: " + "; ".join(f"{p['transaction_type']} {_money(p['amount'])}{cur} "
+                                            f"({p['payment_method_id']})" for p in pays))
+    if o.get("cancel_reason"):
+        out.append(f"Cancelled because: {o['cancel_reason']}")
+    if o.get("return_payment_method_id"):
+        out.append(f"Return refund to: {o['return_payment_method_id']}")
+    return "".join("\n" + line for line in out)
 
 
 def _retention(r: dict[str, Any]) -> str:
@@ -158,9 +177,16 @@ def _payments(r: dict[str, Any]) -> str:
 def _profile(r: dict[str, Any]) -> str:
     c = r["customer"]
     a = c.get("default_address") or {}
-    addr = ", ".join(str(a[k]) for k in ("address1", "city", "zip", "country") if a.get(k))
+    from tools.orders import one_line
+
+    addr = one_line(a) if a else ""
     return f"{c.get('first_name')} {c.get('last_name')}, {c.get('email')}. Default address: {addr or 'none'}. " \
-           f"Payment methods: {', '.join(p['kind'] for p in c.get('payment_methods', [])) or 'none'}."
+           f"Payment methods: {', '.join(_method(p) for p in c.get('payment_methods', [])) or 'none'}."
+
+
+def _method(p: dict[str, Any]) -> str:
+    extra = f", balance {_money(p['balance'])}" if p.get("balance") is not None else ""
+    return f"{p['kind']} ({p['payment_method_id']}{extra})"
 
 
 def _done(r: dict[str, Any]) -> str:
@@ -175,6 +201,26 @@ def _done(r: dict[str, Any]) -> str:
                f"{r['ship_address']['city']}."
     if r["action"] == "handoff":
         return f"I've opened ticket {r['ticket_id']}; a colleague will pick up your case and reply by email."
+    return _done_ops(r)
+
+
+def _done_ops(r: dict[str, Any]) -> str:
+    """Exchanges, item and payment changes, the default address (tools/order_changes.py)."""
+    diff = r.get("price_difference") or 0.0
+    settle = "" if abs(diff) < 0.005 else \
+        f" {_money(abs(diff))} {'is charged to' if diff > 0 else 'is refunded to'} {r['payment_method_id']}."
+    if r["action"] == "exchange_items":
+        return f"Done: the exchange for order {r['order_id']} is requested (status: exchange requested); you'll get " \
+               f"an email on how to send the item(s) back.{settle}"
+    if r["action"] == "modify_items":
+        return f"Done: the items of order {r['order_id']} are changed (status: {r['status']}).{settle}"
+    if r["action"] == "modify_payment":
+        return f"Done: order {r['order_id']} is now paid with {r['payment_method_id']}; {_money(r['amount'])} is " \
+               f"refunded to {r['refunded_to']}."
+    if r["action"] == "update_default_address":
+        a = r["address"]
+        return "Done: your default address is now " + ", ".join(a[k] for k in ("address1", "address2", "city",
+                                                                                 "state", "zip", "country") if a[k]) + "."
     return "Done."
 
 
@@ -187,6 +233,9 @@ RENDER = {"passages": _passages, "orders": _orders, "order": _order, "retention"
           or "No matching customers."}
 
 
+RENDER["ask"] = lambda r: r["message"]
+RENDER["product_types"] = lambda r: "Our product types:\n" + "\n".join(
+    f"- {p['name']} (product id {p['product_id']})" for p in r["products"])
 RENDER["language"] = lambda r: ("OK, I'll answer in English from now on." if r.get("language") == "en" else
                                 "OK, I'll answer in Chinese from now on.")
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from agent.language import CJK, requested
+from agent.offline import ops
 from agent.offline import rules_zh as zh
 from agent.offline.slots import extract
 
@@ -20,7 +21,7 @@ ABUSE = re.compile(r"\b(idiot|stupid|useless|shut up|damn you|f+u+c+k|shit|crap 
 INJECTION = re.compile(r"ignore (all |any |the )?(previous|prior|above) (instructions|rules)|system prompt|"
                        r"you are now|developer mode|pretend (you are|to be)|act as (an? )?(admin|staff)|" + zh.INJECTION_ZH, re.I)
 GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers)\b[\s!.,]*"
-                      r"(there)?[\s!.]*$|" + zh.GREETING_ZH, re.I)
+                      r"(?:there[\s!.]*)?$|" + zh.GREETING_ZH, re.I)
 
 # (intent, pattern) in priority order, per role; the first match wins.
 RULES: dict[str, list[tuple[str, str]]] = {
@@ -58,6 +59,10 @@ RULES: dict[str, list[tuple[str, str]]] = {
         ("at_risk", r"\b(at[- ]risk|slipping|likely to (churn|leave)|high[- ]risk)\b"),
     ],
 }
+# exchanges, item and payment changes, the default address (agent/offline/ops.py): after the handoff and policy
+# rules, before cancel, address change and return
+_AT = next(i for i, (intent, _) in enumerate(RULES["shopper"]) if intent == "cancel_order")
+RULES["shopper"][_AT:_AT] = ops.RULES
 
 EXAMPLES_EN: dict[str, list[str]] = {
     "policy": ["what is your return policy", "how long does delivery take", "do you ship to Germany",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from retention.campaigns.models import AudienceSpec, CampaignSpec, Offer
 
 if TYPE_CHECKING:
-    from agent.config import Settings
+    from core.config import Settings
 
 
 def run_bench(settings: Settings, customers: int, channels: list[str]) -> dict[str, Any]:

@@ -14,8 +14,8 @@ import random
 from pathlib import Path
 from typing import Any
 
-from agent.config import Policy
-from agent.errors import ConfigError
+from core.config import Policy
+from core.errors import ConfigError
 from retention.campaigns.facts import CustomerFacts
 from retention.campaigns.models import CampaignSpec, Draft, Offer, Variant
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from agent.errors import ConfigError, NotEnoughDataError
+from core.errors import ConfigError, NotEnoughDataError
 from retention.campaigns.models import CONTROL
 
 Z95 = 1.959963984540054

@@ -14,7 +14,7 @@ from retention.campaigns.models import FeaturedProduct
 if TYPE_CHECKING:
     import duckdb
 
-    from agent.config import Settings
+    from core.config import Settings
 
 
 def display_name(name: str) -> str:

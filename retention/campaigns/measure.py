@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import ConfigError, NotEnoughDataError
+from core.errors import ConfigError, NotEnoughDataError
 from retention.campaigns import store as st
 from retention.campaigns.experiment import Outcome, analyze
 from retention.campaigns.models import CampaignSpec
@@ -16,7 +16,7 @@ from shop.db import transaction
 if TYPE_CHECKING:
     import duckdb
 
-    from agent.config import Settings
+    from core.config import Settings
 
 
 def _orders_outcomes(con: duckdb.DuckDBPyConnection, campaign_id: str, start: dt.date, window: int

@@ -6,8 +6,8 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from agent.config import Policy
-from agent.errors import ConfigError
+from core.config import Policy
+from core.errors import ConfigError
 from retention.campaigns.models import Offer, Variant
 
 BASE_PCT = {"high": 15, "medium": 10, "low": 5}

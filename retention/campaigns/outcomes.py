@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from agent.errors import ImportDataError
+from core.errors import ImportDataError
 from retention.campaigns.experiment import Outcome
 
 REQUIRED = ("customer_id", "purchased")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import ConfigError, NotEnoughDataError, RetainError
+from core.errors import ConfigError, NotEnoughDataError, RetainError
 from retention.campaigns import store as st
 from retention.campaigns.audience import build_audience
 from retention.campaigns.drafts import Renderer
@@ -26,7 +26,7 @@ from shop.db import transaction
 if TYPE_CHECKING:
     import duckdb
 
-    from agent.config import Settings
+    from core.config import Settings
 
 Tick = Callable[[int], None] | None
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import NotFoundError, RetainError
+from core.errors import NotFoundError, RetainError
 from retention.campaigns.models import CampaignSpec, Draft, Issue
 
 if TYPE_CHECKING:

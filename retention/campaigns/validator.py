@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from agent.config import Policy
+from core.config import Policy
 from retention.campaigns import channels as ch
 from retention.campaigns.drafts import unsubscribe_url
 from retention.campaigns.facts import CatalogEntry, load_catalog

@@ -4,7 +4,7 @@ Accepts a folder holding users/orders/products JSON (plain or .gz, optionally pr
 db.json(.gz) with all three (a folder laid out like ../shared/data/tau_retail, with tau_bench/ and tau2/, is
 searched in that order). Users become customers with a default address and payment methods; products and
 their variants keep their options and availability; orders keep their status, items, tracking and payment
-history. τ orders carry no dates, so each gets a deterministic synthetic timestamp derived from its id (spread
+history. The store adopts τ's policy profile (shop/policy.py) unless it already has one. τ orders carry no dates, so each gets a deterministic synthetic timestamp derived from its id (spread
 over the 60 days before 2011-12-10, the demo shop's frozen 'today').
 """
 
@@ -18,14 +18,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import ImportDataError
+from core.errors import ImportDataError
 from shop.db import transaction
 from shop.importers.common import Report, Steps, decode_utf8, file_sha256, insert_new, read_bytes
+from shop.policy import adopt_profile
 
 if TYPE_CHECKING:
     import duckdb
 
 SOURCE = "tau_retail"
+CURRENCY = "USD"  # τ's prices are dollars
 ORDER_STATUSES = {"pending", "processed", "delivered", "cancelled", "return requested", "exchange requested"}
 CATEGORY = {
     "Apparel": {"T-Shirt", "Fleece Jacket", "Running Shoes", "Sneakers", "Hiking Boots", "Sunglasses"},
@@ -171,6 +173,7 @@ def _import_tau(con: duckdb.DuckDBPyConnection, path: Path, progress: Any) -> di
         for table, recs in rows.items():
             rep.inserted[table] = insert_new(con, table, pd.DataFrame(recs))
         rep.record(con, file_sha256(files["orders"]))
+        adopt_profile(con, "tau")
     steps.advance("tau-retail: done")
     rep.phases = steps.phases
     return rep.as_dict()
@@ -216,6 +219,7 @@ def _order(of: Path, oid: str, o: Any, rows: dict[str, list[dict[str, Any]]]) ->
         "ship_address": json.dumps(o.get("address")), "source": SOURCE,
         "payment_method_id": payments[0]["payment_method_id"] if payments else None,
         "tracking_ids": json.dumps([t for f in o.get("fulfillments", []) for t in f.get("tracking_id", [])]),
+        "fulfillments": json.dumps(o.get("fulfillments", [])), "currency": CURRENCY,
     })
     for i, it in enumerate(_need(of, o, oid, "items"), start=1):
         rows["order_items"].append({"order_id": oid, "line_no": i, "item_id": it.get("item_id"),

@@ -17,6 +17,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 ARGS = ["--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 USER, PASSWORD = "tester", "browser-test-pw"
+WIDGET_SECRET = "browser-widget-secret"
 
 pytestmark = pytest.mark.browser
 
@@ -34,13 +35,13 @@ def app_url(demo_settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
         pytest.skip("/usr/bin/chromium is missing (apt-get install -y chromium)")
     import uvicorn
 
-    from agent.config import Settings
+    from core.config import Settings
     from ui.app import build
     from ui.auth import Logins
 
     data = tmp_path_factory.mktemp("ui") / "data"
     shutil.copytree(demo_settings.data_dir, data)
-    settings = Settings(data_dir=data)
+    settings = Settings(data_dir=data, demo=True, widget_secret=WIDGET_SECRET)   # demo: the picker, /shop-demo/
     _ensure_scores(settings)
     app = build(settings, Logins({USER: PASSWORD}))
     port = free_port()

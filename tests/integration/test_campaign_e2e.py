@@ -8,7 +8,7 @@ import json
 
 from typer.testing import CliRunner
 
-from agent.cli import app
+from cli.main import app
 
 # Until the churn model's scores are in the demo (retention.pipeline.train_and_score), score by a simple
 # recency rule so the campaign loop can still be exercised on the demo shop's real customers and catalogue.

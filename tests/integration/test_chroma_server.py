@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings
+from core.config import Settings
 from vectorstore.chroma import client, open_collection
 from vectorstore.embeddings import load_embedder
 from vectorstore.ingest import ingest_paths

@@ -7,7 +7,7 @@ import json
 from shared_data import ONLINE_RETAIL, needs_shared_data
 from typer.testing import CliRunner
 
-from agent.cli import app
+from cli.main import app
 
 
 @needs_shared_data

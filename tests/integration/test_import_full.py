@@ -25,7 +25,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
     import duckdb
     from typer.testing import CliRunner
 
-    from agent.cli import app
+    from cli.main import app
 
     data_dir = tmp_path_factory.mktemp("full_import")
     out = CliRunner().invoke(app, ["--data-dir", str(data_dir), "import", "online-retail", str(ONLINE_RETAIL),

@@ -11,9 +11,9 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from agent.config import Settings
 from agent.offline.compose import compose
 from agent.runner import Reply
+from core.config import Settings
 from ui.chat import stream_reply
 from ui.context import AppContext
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings
-from agent.session import Principal, Session
+from core.config import Settings
+from core.session import Principal, Session
 from shop.db import connect
 
 
@@ -96,8 +96,8 @@ def test_trimming_keeps_the_newest_messages_within_budget(fresh: Settings) -> No
 
 
 def test_unknown_model_spec_is_a_clear_error(fresh: Settings) -> None:
-    from agent.errors import ConfigError
     from agent.llm import load_chat_model
+    from core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="unknown model spec"):
         load_chat_model("gpt5", fresh)
@@ -136,6 +136,7 @@ def test_verify_identity_by_a_name_in_chinese_characters(fresh: Settings) -> Non
 
     def attempt(first: str, last: str, zip_: str) -> bool:
         s = Session(fresh, con, Principal("shopper"))
+        s.facts["typed"] = [f"我叫{last}{first}，邮编{zip_}"]      # the tool uses only what the shopper typed
         return bool(call(s, "verify_identity", {"email": "", "first_name": first, "last_name": last,
                                                 "zip": zip_})["ok"])
 

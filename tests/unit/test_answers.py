@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agent.config import Settings
 from agent.offline.compose import compose
+from core.config import Settings
 from vectorstore.answer import SentencePicker, sentences
 from vectorstore.embeddings import load_embedder
 from vectorstore.helpcentre import page_of

@@ -65,7 +65,7 @@ def test_same_seed_same_store(store) -> None:
 
 
 def test_bad_sizes_are_a_clear_error(store) -> None:
-    from agent.errors import RetainError
+    from core.errors import RetainError
 
     with pytest.raises(RetainError, match="must be >= 1"):
         generate_store(store, 0, 20)
@@ -90,7 +90,7 @@ def test_cli_prints_one_json_object(monkeypatch, bench) -> None:
     from typer.testing import CliRunner
 
     import retention.bench_scoring as mod
-    from agent.cli import app
+    from cli.main import app
 
     seen = {}
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
+from cli.main import app
 from retention.campaigns.synthetic import seed_store
 
 

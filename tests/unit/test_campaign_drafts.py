@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings
-from agent.errors import ConfigError, RetainError
+from core.config import Settings
+from core.errors import ConfigError, RetainError
 from retention.campaigns import store as st
 from retention.campaigns.channels import sms_length
 from retention.campaigns.drafts import Renderer, opening_key

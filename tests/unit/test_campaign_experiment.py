@@ -8,7 +8,7 @@ import random
 import pytest
 from scipy import stats
 
-from agent.errors import NotEnoughDataError
+from core.errors import NotEnoughDataError
 from retention.campaigns.experiment import Outcome, analyze, two_proportion_z, uplift, wilson
 from retention.campaigns.simulator import simulate
 

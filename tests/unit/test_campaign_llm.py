@@ -10,7 +10,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage
 
-from agent.config import Settings
+from core.config import Settings
 from retention.campaigns import store as st
 from retention.campaigns.models import AudienceSpec, CampaignSpec
 from retention.campaigns.service import draft, plan

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from agent.config import Settings
-from agent.errors import ImportDataError
+from core.config import Settings
+from core.errors import ImportDataError
 from retention.campaigns import store as st
 from retention.campaigns.models import AudienceSpec, CampaignSpec
 from retention.campaigns.service import analyze_campaign, approve, draft, export, plan

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from agent.config import Settings
+from core.config import Settings
 from retention.campaigns import store as st
 from retention.campaigns.drafts import format_date, unsubscribe_url
 from retention.campaigns.facts import display_name

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agent.errors import NotEnoughDataError
+from core.errors import NotEnoughDataError
 from retention.churn import MLP, Calibrator, LogReg
 from retention.features import FEATURES
 from retention.training import MIN_HISTORY_DAYS, check, held_out, schedule, split

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from agent.cli import app
+from cli.main import app
 
 runner = CliRunner()
 
@@ -26,7 +26,7 @@ def test_help_does_not_import_heavy_libraries() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from agent.cli import app; "
+    code = ("import sys; from cli.main import app; "
             "heavy = [m for m in ('torch', 'chromadb', 'gradio', 'lightgbm', 'sentence_transformers', "
             "'pandas', 'duckdb', 'langchain', 'transformers') if m in sys.modules]; print(','.join(heavy))")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -36,8 +36,8 @@ def test_help_does_not_import_heavy_libraries() -> None:
 def test_an_error_is_one_whole_line_and_never_read_as_markup(tmp_path: Path) -> None:
     """However long the path, the error stays on one line (grep-able, no wrap inside a name), and brackets in
     a message are printed as written."""
-    from agent.commands.common import friendly
-    from agent.errors import RetainError
+    from cli.common import friendly
+    from core.errors import RetainError
 
     path = tmp_path / ("a-rather-long-folder-name-" * 4) / "orders [copy].csv"
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings
+from core.config import Settings
 
 
 def test_defaults_point_into_the_data_dir(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import RetainError
+from core.errors import RetainError
 from shop.db import connect, migrate, migrations, table_counts, transaction
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings
-from agent.errors import ConfigError
+from core.config import Settings
+from core.errors import ConfigError
 from shop.clock import shop_today
 from shop.db import connect, scalar
 from shop.demo import DEMO_PERSONAS, DEMO_TODAY, build_demo, table_fingerprints

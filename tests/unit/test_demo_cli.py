@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from agent.cli import app
+from cli.main import app
 from shop.demo_personas import DEMO_PERSONAS
 
 runner = CliRunner()

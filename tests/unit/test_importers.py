@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import ImportDataError, RetainError
+from core.errors import ImportDataError, RetainError
 from shop.db import table_counts
 from shop.importers import run_import
 
@@ -374,7 +374,7 @@ def test_categories_cover_the_catalogue_sensibly() -> None:
 def test_cli_import_reports_json_and_errors_cleanly(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from agent.cli import app
+    from cli.main import app
 
     runner = CliRunner()
     path = write(tmp_path, "or.csv", HEADER + "\n".join(GOOD) + "\n")
@@ -396,7 +396,7 @@ def test_cli_import_reports_json_and_errors_cleanly(tmp_path: Path) -> None:
 def test_cli_bench_import_shape(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from agent.cli import app
+    from cli.main import app
 
     path = write(tmp_path, "or.csv", HEADER + "\n".join(GOOD) + "\n")
     out = CliRunner().invoke(app, ["bench", "import", str(path), "--repeat", "2", "--json"])

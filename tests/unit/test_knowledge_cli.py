@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
-from agent.commands import common
-from agent.config import Settings
+from cli import common
+from cli.main import app
+from core.config import Settings
 
 runner = CliRunner()
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from agent.config import Policy
-from agent.errors import ConfigError
+from core.config import Policy
+from core.errors import ConfigError
 from vectorstore.evaluate import DEFAULT_QUESTIONS, EVAL_DIR, load_questions, score_one
 from vectorstore.helpcentre import TEMPLATES, render_articles, tau_product_pages
 

@@ -49,8 +49,8 @@ def test_preferred_from_prompt_and_sign_in() -> None:
 
 
 def _shopper(store, customer_id: str | None):  # type: ignore[no-untyped-def]
-    from agent.config import Settings
-    from agent.session import Principal, Session
+    from core.config import Settings
+    from core.session import Principal, Session
 
     store.execute("INSERT INTO customers (customer_id, source, first_name) VALUES ('1', 'demo', 'A'), "
                   "('2', 'demo', 'B')")
@@ -81,7 +81,7 @@ def test_set_language_refuses_bad_input_and_anonymous_visitors(store) -> None:  
 
 
 def test_shopper_prompt_names_the_preferred_language() -> None:
-    from agent.config import Settings
+    from core.config import Settings
     from prompts.system import system_prompt
 
     p = system_prompt("shopper", signed_in=True, shop_name="S", policy=Settings().policy, language="zh")

@@ -129,8 +129,8 @@ def test_planner_answers_in_the_reply_language() -> None:
 
 
 def test_suite_filters_by_language() -> None:
-    from agent.errors import RetainError
     from agent.evaluate_chat import load_cases
+    from core.errors import RetainError
 
     zh = load_cases(lang="zh")
     assert len(zh) >= 30 and all(c["file"].startswith("zh_") for c in zh)
@@ -146,7 +146,7 @@ def test_eval_intents_zh_rules_and_nearest_fallback() -> None:
 
     from typer.testing import CliRunner
 
-    from agent.cli import app
+    from cli.main import app
 
     root = Path(__file__).resolve().parents[1] / "eval"
     args = ["eval", "intents", str(root / "intents_zh.csv"), "--map", str(root / "intents_map.json"), "--json"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from agent.config import Settings
+from core.config import Settings
 from ui.context import AppContext
 
 

@@ -1,4 +1,4 @@
-"""Every `retain ...` command shown in README resolves to a real command with the options it shows; `make demo`
+"""Every `retain ...` command shown in README or docs/ resolves to a real command with the options it shows; `make demo`
 and `make test` exist. (What each command does is tested in its own area's tests.)"""
 
 from __future__ import annotations
@@ -9,19 +9,21 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from agent.cli import app
+from cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def readme_commands() -> list[list[str]]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """`retain ...` lines of the shell code blocks (```bash, ```sh or bare ```) of README and every docs page."""
     cmds = []
-    for block in re.findall(r"```(?:bash|sh)?\n(.*?)```", text, re.S):
-        for line in block.splitlines():
-            line = line.split(" #")[0].strip()
-            if line.startswith("retain "):
-                cmds.append(shlex.split(line)[1:])
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        lang = None  # the open fence's language, or None outside a fence
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if line.startswith("```"):
+                lang = None if lang is not None else line[3:].strip()
+            elif lang in ("", "bash", "sh") and line.strip().startswith("retain "):
+                cmds.append(shlex.split(line, comments=True)[1:])
     return cmds
 
 

@@ -60,7 +60,7 @@ def test_eval_intents_through_a_label_map() -> None:
 
     from typer.testing import CliRunner
 
-    from agent.cli import app
+    from cli.main import app
 
     root = Path(__file__).resolve().parents[1] / "eval"
     out = CliRunner().invoke(app, ["eval", "intents", str(root / "intents_en.csv"), "--map",

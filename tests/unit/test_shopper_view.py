@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.config import Settings
 from agent.runner import Reply
+from core.config import Settings
 from ui.chat import render_reply, stream_reply
 from ui.context import AppContext
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from agent.errors import ConfigError
+from core.errors import ConfigError
 from ui.auth import parse_users, resolve_logins
 
 

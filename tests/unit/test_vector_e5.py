@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from agent.errors import ConfigError
+from core.errors import ConfigError
 from vectorstore.embeddings import HashEmbedder, embed_query, load_embedder
 
 

@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import numpy as np
 import pytest
 
-from agent.config import Settings
-from agent.errors import ConfigError
+from core.config import Settings
+from core.errors import ConfigError
 from vectorstore.embeddings import embedder_for, load_embedder
 
 

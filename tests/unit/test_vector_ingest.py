@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings
-from agent.errors import ConfigError, NotFoundError
+from core.config import Settings
+from core.errors import ConfigError, NotFoundError
 from vectorstore.chroma import client, open_collection
 from vectorstore.documents import Document, chunk_document
 from vectorstore.embeddings import load_embedder

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings
+from core.config import Settings
 from vectorstore.build import build_knowledge_base
 from vectorstore.retriever import HybridRetriever
 
@@ -48,7 +48,7 @@ def test_langchain_retriever_and_search_knowledge(kb: tuple[Settings, dict]) -> 
 
 
 def test_other_embedder_is_refused(kb: tuple[Settings, dict]) -> None:
-    from agent.errors import ConfigError
+    from core.errors import ConfigError
 
     other = Settings(data_dir=Path(kb[0].data_dir), embedding="hash")
     with pytest.raises(ConfigError, match="built with embedder"):

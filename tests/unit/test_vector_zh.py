@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Policy, Settings
+from core.config import Policy, Settings
+from core.language import detect_lang
 from vectorstore.evaluate import EVAL_DIR, load_questions
 from vectorstore.helpcentre import TEMPLATES, render_articles
-from vectorstore.language import detect_lang
 from vectorstore.lexical_zh import query_tokens_zh, tokenize_zh
 
 KEY = {"shipping-costs", "shipping-zones", "returns-policy", "how-to-return", "refunds", "exchanges",
