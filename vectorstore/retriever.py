@@ -138,7 +138,7 @@ class HybridRetriever:
         self._speller: Speller | None = None
         self._speller_zh: ZhSpeller | None = None
         self._pickers: dict[str, Any] = {}
-        self._qvecs: dict[tuple[str, str], np.ndarray] = {}
+        self._last_qvec: tuple[tuple[str, str], np.ndarray] | None = None
 
     @property
     def floor(self) -> Floor:
@@ -207,16 +207,16 @@ class HybridRetriever:
             self._views[lang] = _View(lang, idx, allowed, bm)
         return self._views[lang]
 
-    def query_vector(self, query: str, lang: str) -> np.ndarray:
-        """The question's vector from the language's embedder ((1, dim); e5 wants a "query: " prefix); the last
-        two are kept, so picking answer sentences after a search does not embed the question again."""
-        key = (lang, query)
-        if key not in self._qvecs:
-            if len(self._qvecs) >= 2:
-                self._qvecs.pop(next(iter(self._qvecs)))
-            emb = self.dense_by_lang.get(lang, (self.col, self.embedder))[1]
-            self._qvecs[key] = np.asarray(embed_query(emb, [query]), dtype=np.float32)
-        return self._qvecs[key]
+    def query_vector(self, query: str, lang: str, reuse: bool = False) -> np.ndarray:
+        """The question's vector from the language's embedder ((1, dim); e5 wants a "query: " prefix). The last one
+        is kept: with `reuse`, picking answer sentences right after a search does not embed the question again
+        (a search itself always embeds, so repeated questions cost what new ones do)."""
+        if reuse and self._last_qvec is not None and self._last_qvec[0] == (lang, query):
+            return self._last_qvec[1]
+        emb = self.dense_by_lang.get(lang, (self.col, self.embedder))[1]
+        vec = np.asarray(embed_query(emb, [query]), dtype=np.float32)
+        self._last_qvec = ((lang, query), vec)
+        return vec
 
     # -- the two rankings -------------------------------------------------------------------------------
     def dense_ranking(self, query: str, filters: dict[str, Any] | None = None,
@@ -272,7 +272,7 @@ class HybridRetriever:
             self._pickers[lang] = SentencePicker(emb, v.bm25.tokenize, v.bm25.query_tokenize)
         query = self.correct(query, lang)
         return self._pickers[lang].pick(query, [h.text for h in hits], max_sentences, max_words,
-                                        self.query_vector(query, lang)[0])
+                                        self.query_vector(query, lang, reuse=True)[0])
 
     # -- floor ----------------------------------------------------------------------------------------
     def _bm25_ok(self, ranked: list[tuple[int, float]], qtok: list[str], lang: str = "en",
