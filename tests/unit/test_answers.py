@@ -95,3 +95,16 @@ def test_floor_does_not_accept_one_shared_rare_word(tmp_path: Path, settings: Se
     assert r.search("Paris notebook")  # two shared words
     assert r.search("Paris")  # a one-word question needs one
     assert r.search("weather in Paris", method="bm25")  # the bm25 baseline keeps its floor
+
+
+def test_quotes_of_one_document_share_a_line_and_run_in_number_order() -> None:
+    p = _payload()["passages"]
+    other = {**p[1], "title": "Refunds", "section": "Gift cards", "url": "/help/refunds#gift-cards"}
+    text = compose([{"kind": "passages", "passages": [p[0], p[1], other], "answer": [
+        {"text": "Refunds to a card or PayPal take up to 5 working days to appear.", "passage": 0},
+        {"text": "You can return most items within 30 days of delivery for a full refund.", "passage": 1},
+        {"text": "Gift card refunds are available within 1 working day.", "passage": 2}]}])
+    first, second = text.split("\n\n")[:2]
+    assert first.startswith("The help-centre article “Refunds” says:") and "[1]" in first and "[2]" in first
+    assert second.startswith("The help-centre article “Returns policy” says:") and "[3]" in second
+    assert text.endswith("[1] Refunds › Refund timing\n[2] Refunds › Gift cards\n[3] Returns policy › Return window")
