@@ -23,7 +23,7 @@ LEXICAL_WEIGHT = 0.3
 RANK_PENALTY = 0.05
 MARGIN = 0.1  # a further sentence joins when it scores within this of the best
 SHORT = 8  # a chosen sentence this short ("There are three tiers.") brings the next one of its passage along
-SHORTLIST = 8  # only the lexically best sentences are embedded (a product page has dozens of variant lines)
+SHORTLIST = 4  # only the lexically best sentences are embedded (one batch: a product page has dozens of lines)
 _CACHE_MAX = 20000
 
 
