@@ -51,7 +51,7 @@ def bench_ui(
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(build(s, resolve_logins(s.ui_users)), host="127.0.0.1", port=port,
+        server = uvicorn.Server(uvicorn.Config(build(s, resolve_logins(s)), host="127.0.0.1", port=port,
                                                log_level="error"))
         threading.Thread(target=server.run, daemon=True).start()
         while not server.started:

@@ -93,18 +93,22 @@ def build(settings: Settings, logins: Logins | None = None, mcp: bool = False) -
     from ui.pages import router
     from ui.shopper import build_shopper
 
-    logins = logins or resolve_logins(settings.ui_users)
+    logins = logins or resolve_logins(settings)
     settings = with_demo_secret(settings)
     ctx = AppContext(settings)
     app = FastAPI(title="retain")
     app.include_router(router(ctx))  # /help/ and /products/ pages, before Gradio takes "/"
     throttle = guard.LoginThrottle(settings.login_max_failures, settings.login_lock_seconds)
     guard.install(app, throttle)
-    private = {"auth": lambda user, password: throttle.check(user, password, logins), "css": CSS,
-               "auth_message": "Staff login (see RETAIN_UI_USERS, or the password printed at start).",
-               "max_file_size": settings.max_upload_bytes}
-    gr.mount_gradio_app(app, build_staff(ctx), "/staff", **private)
-    gr.mount_gradio_app(app, build_marketing(ctx), "/marketing", **private)
+    def private(console: str) -> dict[str, Any]:
+        """Login for one console: a right password (throttled) of a user whose role that console admits."""
+        return {"auth": lambda user, password: throttle.check(user, password, logins)
+                and logins.admits(console, user),
+                "auth_message": f"{console.title()} login (users: `retain users add NAME --role ROLE`).",
+                "css": CSS, "max_file_size": settings.max_upload_bytes}
+
+    gr.mount_gradio_app(app, build_staff(ctx), "/staff", **private("staff"))
+    gr.mount_gradio_app(app, build_marketing(ctx), "/marketing", **private("marketing"))
     gr.mount_gradio_app(app, build_tools(ctx), "/tools", mcp_server=mcp, max_file_size=1)
     if settings.demo:
         from ui.sample_shop import mount_sample_shop
@@ -120,10 +124,14 @@ def launch(settings: Settings, host: str, port: int, mcp: bool = False) -> None:
     """Serve the app (`retain serve`; `--demo` sets settings.demo)."""
     import uvicorn
 
-    logins = resolve_logins(settings.ui_users)
-    if logins.generated:
-        print(f"staff/marketing login: user 'staff', password '{logins.generated}' (generated for this run; "
-              "set RETAIN_UI_USERS='user:password,...' to configure)", file=sys.stderr, flush=True)
+    from ui.auth import demo_logins_path
+
+    logins = resolve_logins(settings)
+    if not logins.users:
+        print("no staff or marketing users yet: add one with `retain users add NAME --role staff|marketer|admin`",
+              file=sys.stderr, flush=True)
+    elif settings.demo and demo_logins_path(settings).exists():
+        print(f"demo logins (user password) are in {demo_logins_path(settings)}", file=sys.stderr, flush=True)
     app = build(settings, logins, mcp=mcp)
     print(f"retain app on http://{host}:{port}/ (staff: /staff, marketing: /marketing, widget: /widget"
           + (f", MCP: http://{host}:{port}/tools/gradio_api/mcp/" if mcp else "") + ")", file=sys.stderr, flush=True)

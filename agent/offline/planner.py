@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from agent.offline import ops
+from agent.offline import clarify, ops
 from agent.offline import replies_zh as zh
 from agent.offline.router import Route, route
 from agent.offline.slots import order_ids
@@ -113,6 +113,10 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
               lang: str = "en") -> Plan:
     """history: earlier (kind, text) pairs, kind in human | ai | tool; lang: the reply language (en | zh)."""
     r = route(text, role, nn=nn)
+    if r.intent == "clarify":  # the learned router is unsure: ask, never guess (and never start a write)
+        return Plan([], clarify.question(r.alternatives, lang))
+    if r.intent == "out_of_scope":
+        return Plan([], clarify.OUT_OF_SCOPE["zh" if lang == "zh" else "en"])
     if r.intent in DIRECT:
         return Plan([], zh.DIRECT[r.intent] if lang == "zh" else DIRECT[r.intent])
     if role == "shopper" and r.intent == "set_language" and not signed_in:
@@ -138,6 +142,8 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
             return Plan([], "Which customer? Please give their customer id.")
         name = "retention_summary" if r.intent == "retention_summary" else "customer_orders"
         return Plan([Call(name, {"customer_id": s["customer_id"]})])
+    if r.intent == "at_risk" and "customer_id" in s:  # "why is customer 15581 at risk?": that customer's picture
+        return Plan([Call("retention_summary", {"customer_id": s["customer_id"]})])
     if r.intent == "at_risk":
         return Plan([Call("at_risk_customers", {"segment": s.get("segment", ""), "band": s.get("band", "high")})])
     if r.intent == "search_customers":

@@ -50,9 +50,13 @@ def extract(text: str) -> dict[str, Any]:
     if zh.CJK.search(text):
         zh.extract_into(slots, text)
     low = text.lower()
-    for seg in SEGMENTS:
-        if seg in low.replace("’", "'") and not (seg == "at risk" and "at risk in" in low):
-            slots["segment"] = seg
+    named = [seg for seg in SEGMENTS if seg in low.replace("’", "'")]
+    if len(named) > 1 and "at risk" in named:  # "who in the loyal segment is at risk": the segment is loyal
+        named.remove("at risk")
+    if named and not (named[-1] == "at risk" and "at risk in" in low):
+        slots["segment"] = named[-1]
+    if re.search(r"\b(vips?|very important|best customers|top (customers|tier))\b", low):
+        slots["segment"] = "vip"  # the top tiers: champions, loyal, can't lose (retention.summary.at_risk)
     if m := re.search(r"at risk (?:in|among|within) (?:the )?([a-z' ]+?)(?: segment| tier)?[?.!]*$", low):
         seg = m.group(1).strip()
         slots["segment"] = next((s for s in SEGMENTS if s in seg), seg)

@@ -55,7 +55,7 @@ def serve() -> Iterator[Callable[..., str]]:
         from ui.auth import Logins
 
         port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(build(settings, Logins({USER: PASSWORD})), host="127.0.0.1",
+        server = uvicorn.Server(uvicorn.Config(build(settings, Logins.plain({USER: PASSWORD})), host="127.0.0.1",
                                                port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

@@ -101,13 +101,18 @@ def test_slot_extraction_of_a_long_message_is_quick() -> None:
 
 @pytest.mark.parametrize("n", [4])
 def test_shopper_turns_run_concurrently(shop: Any, serve: Any, monkeypatch: pytest.MonkeyPatch, n: int) -> None:
-    """n shoppers asking at once, each turn taking 1 s: together well under n seconds."""
+    """n shoppers asking at once: their turns overlap (measured inside the turns, not by the wall clock, so a
+    loaded machine cannot fail it; one shared worker could never hold two turns at once)."""
+    import threading
+
     from gradio_client import Client
 
     import ui.chat
     from agent.runner import Reply
 
     calls: list[str] = []
+    lock, active, most = threading.Lock(), [0], [0]
+    together = threading.Event()
 
     class Slow:
         def __init__(self) -> None:
@@ -116,16 +121,21 @@ def test_shopper_turns_run_concurrently(shop: Any, serve: Any, monkeypatch: pyte
             self.session = type("S", (), {"principal": Principal("shopper")})()
 
         def ask(self, text: str) -> Reply:
-            calls.append(text)
-            time.sleep(1.0)
+            with lock:
+                calls.append(text)
+                active[0] += 1
+                most[0] = max(most[0], active[0])
+                if active[0] >= 2:
+                    together.set()
+            together.wait(15)  # a turn stays open until another one is running beside it (or 15 s pass)
+            with lock:
+                active[0] -= 1
             return Reply("It takes 5 days.")
 
     monkeypatch.setattr(ui.chat, "assistant", lambda *a, **k: Slow())
     url = serve(shop.model_copy(update={"ui_workers": 8})) + "/"
     clients = [Client(url, verbose=False) for _ in range(n)]
-    t0 = time.perf_counter()
     with ThreadPoolExecutor(n) as pool:
         list(pool.map(lambda c: c.predict("How long do refunds take?", [], api_name="/ask"), clients))
-    wall = time.perf_counter() - t0
     assert len(calls) == n
-    assert wall < n * 0.75, f"{n} one-second turns took {wall:.1f} s"
+    assert most[0] >= 2, "no two shopper turns ever ran at the same time"
