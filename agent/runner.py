@@ -97,8 +97,11 @@ class Assistant:
                     payload = json.loads(m.content) if isinstance(m.content, str) else {}
                 except ValueError:
                     payload = {}
-                cites += [{k: p.get(k) for k in ("title", "section", "source", "url", "score")}
-                          for p in payload.get("passages", [])]
+                if payload.get("kind") == "passages":
+                    from agent.offline.compose import cited
+
+                    cites += [{k: p.get(k) for k in ("title", "section", "kind", "url", "score")}
+                              for p, _sents in cited(payload)]
         return Reply(str(out["messages"][-1].content), calls, cites, needs_confirmation=s.pending is not None,
                      seconds=time.perf_counter() - t0)
 

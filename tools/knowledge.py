@@ -42,12 +42,22 @@ def retriever(session: Session) -> Any:
 
 @tool("search_knowledge", QueryArg, roles=("shopper", "staff", "marketer"))
 def search_knowledge(session: Session, query: str) -> dict[str, Any]:
-    """Search the help centre and product pages; returns passages with their citations (title, section, source)."""
-    hits = retriever(session).search(query, k=3)
-    return {"kind": "passages", "query": query, "passages": [
-        {"text": h.text, "score": round(float(h.score), 4), "title": h.citation.get("title"),
-         "section": h.citation.get("section"), "source": h.citation.get("source"), "url": h.citation.get("url")}
-        for h in hits]}
+    """Search the help centre and product pages; returns the sentences that answer the question and the passages
+    they come from, with citations (title, section, kind: help | product | document, and the page's url)."""
+    from vectorstore.helpcentre import anchor, page_of
+
+    r = retriever(session)
+    hits = r.search(query, k=3)
+    passages = []
+    for h in hits:
+        kind, url = page_of(h.doc_id)
+        if kind == "help" and anchor(h.citation.get("section") or ""):
+            url += "#" + anchor(h.citation.get("section") or "")
+        passages.append({"text": h.text, "score": round(float(h.score), 4), "title": h.citation.get("title"),
+                         "section": h.citation.get("section"), "kind": kind, "url": url,
+                         "lang": h.metadata.get("lang") or ""})
+    answer = [{"text": s.text, "passage": s.passage} for s in r.answer(query, hits)]
+    return {"kind": "passages", "query": query, "answer": answer, "passages": passages}
 
 
 @tool("product_options", ProductArg, roles=("shopper", "staff", "marketer"))

@@ -6,6 +6,7 @@
     /staff      staff console + analytics + knowledge admin (login)
     /marketing  campaign workbench + analytics (login)
     /tools      public, principal-free shopper tools (help-centre search); with --mcp also an MCP server
+    /help/, /products/<id>   the help centre and product pages that answers cite (ui/pages.py)
 
 Start-up stays light: the Blocks are built from the store only; models load on first use.
 """
@@ -89,12 +90,14 @@ def build(settings: Settings, logins: Logins | None = None, mcp: bool = False) -
 
     from ui import guard
     from ui.identity import with_demo_secret
+    from ui.pages import router
     from ui.shopper import build_shopper
 
     logins = logins or resolve_logins(settings)
     settings = with_demo_secret(settings)
     ctx = AppContext(settings)
     app = FastAPI(title="retain")
+    app.include_router(router(ctx))  # /help/ and /products/ pages, before Gradio takes "/"
     throttle = guard.LoginThrottle(settings.login_max_failures, settings.login_lock_seconds)
     guard.install(app, throttle)
     def private(console: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ anything the model says.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -41,20 +42,53 @@ def signed_in_as(ctx: AppContext, role: str, actor: str | None, thread_id: str) 
     return bot.session.principal.customer_id if bot is not None else None
 
 
-def step_messages(reply: Any) -> list[dict[str, Any]]:
-    """Tool calls as collapsible steps and citations as one expandable 'sources' block."""
+# The only links a reply may carry: the app's own help-centre and product pages (ui/pages.py).
+SAFE_URL = re.compile(r"/(?:zh/)?help/[a-z0-9-]+(?:#[0-9a-z\u4e00-\u9fff-]*)?|/products/[A-Za-z0-9_-]{1,64}")
+_MD = re.compile(r"([\\`*_{}\[\]()<>#+!|~$@:])")
+_MARK = re.compile(r"\\\[(\d{1,2})\\\]")
+
+
+def escape_md(text: str) -> str:
+    """Text shown as itself in Markdown: no image, link, autolink, HTML or emphasis can come from it (product names,
+    documents and model output are data; every ASCII punctuation mark that Markdown reads is backslash-escaped)."""
+    return _MD.sub(r"\\\1", text)
+
+
+def safe_url(citation: dict[str, Any]) -> str:
+    url = str(citation.get("url") or "")
+    return url if SAFE_URL.fullmatch(url) else ""
+
+
+def render_reply(text: str, citations: list[dict[str, Any]]) -> str:
+    """A reply as Markdown: all of it escaped, then each citation number [n] linked to its page (when the app
+    serves one): the only links in a reply are the app's own."""
+    urls = [safe_url(c) for c in citations]
+
+    def link(m: re.Match[str]) -> str:
+        n = int(m[1])
+        return f"[\\[{n}\\]]({urls[n - 1]})" if 0 < n <= len(urls) and urls[n - 1] else m[0]
+
+    return _MARK.sub(link, escape_md(text))
+
+
+def step_messages(reply: Any, role: str = "staff") -> list[dict[str, Any]]:
+    """Staff: tool calls as collapsible steps, and the citations (with scores) as one 'sources' block. A shopper
+    sees only the sources: title, section and a link to the page; never tool JSON, scores or file paths."""
     msgs: list[dict[str, Any]] = []
-    for call in reply.tool_calls:
-        msgs.append({"role": "assistant", "content": "```json\n" + json.dumps(call.get("args", {}), default=str)
-                     + "\n```", "metadata": {"title": f"used tool: {call['name']}", "status": "done"}})
+    if role != "shopper":
+        for call in reply.tool_calls:
+            msgs.append({"role": "assistant", "content": "```json\n" + json.dumps(call.get("args", {}), default=str)
+                         + "\n```", "metadata": {"title": f"used tool: {call['name']}", "status": "done"}})
     if reply.citations:
         lines = []
         for i, c in enumerate(reply.citations, 1):
-            title = c.get("title") or c.get("source") or "source"
-            section = f" › {c['section']}" if c.get("section") else ""
-            link = f" ({c['url']})" if c.get("url") else ""
-            score = f" — score {c['score']:.3f}" if isinstance(c.get("score"), int | float) else ""
-            lines.append(f"[{i}] **{title}**{section}{link}{score}")
+            title = escape_md(str(c.get("title") or "source"))
+            section = f" › {escape_md(str(c['section']))}" if c.get("section") else ""
+            url = safe_url(c)
+            num = f"[\\[{i}\\]]({url})" if url else f"\\[{i}\\]"
+            score = (f" — score {c['score']:.3f}" if role != "shopper" and isinstance(c.get("score"), int | float)
+                     else "")
+            lines.append(f"{num} **{title}**{section}{score}")
         msgs.append({"role": "assistant", "content": "\n\n".join(lines),
                      "metadata": {"title": f"sources ({len(reply.citations)})", "status": "done"}})
     return msgs
@@ -63,7 +97,7 @@ def step_messages(reply: Any) -> list[dict[str, Any]]:
 def stream_reply(ctx: AppContext, role: str, actor: str | None, thread_id: str, text: str,
                  history: list[dict[str, Any]]) -> Iterator[tuple[list[dict[str, Any]], Any]]:
     """Yield (history, reply-or-None) as the answer appears: steps first, then the answer word by word."""
-    history = [*history, {"role": "user", "content": text}]
+    history = [*history, {"role": "user", "content": escape_md(text)}]
     yield history, None
     if not agent_ready():
         history.append({"role": "assistant", "content": "The support agent is not available yet "
@@ -73,14 +107,14 @@ def stream_reply(ctx: AppContext, role: str, actor: str | None, thread_id: str, 
     try:
         reply = assistant(ctx, role, actor, thread_id).ask(text)
     except Exception as e:  # shown to the user, never a blank chat
-        history.append({"role": "assistant", "content": f"Sorry, something went wrong: {e}"})
+        history.append({"role": "assistant", "content": escape_md(f"Sorry, something went wrong: {e}")})
         yield history, None
         return
-    history.extend(step_messages(reply))
+    history.extend(step_messages(reply, role))
     history.append({"role": "assistant", "content": ""})
     words = reply.text.split(" ")
     for i in range(0, len(words), 4):
-        history[-1] = {"role": "assistant", "content": " ".join(words[: i + 4])}
+        history[-1] = {"role": "assistant", "content": render_reply(" ".join(words[: i + 4]), reply.citations)}
         yield history, None
-    history[-1] = {"role": "assistant", "content": reply.text}
+    history[-1] = {"role": "assistant", "content": render_reply(reply.text, reply.citations)}
     yield history, reply

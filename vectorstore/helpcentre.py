@@ -6,8 +6,10 @@ Numbers that tools enforce (return window, cancellation statuses, discount caps.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,37 @@ def render_articles(policy: Policy, lang: str = "en") -> dict[str, str]:
             out[slug] = (f"---\ndoc_id: help/{lang}/{slug}\ndoc_type: article\nlang: {lang}\n"
                          f"translation_of: help/{slug}\nurl: /{lang}/help/{slug}\n---\n{body}")
     return out
+
+
+@functools.cache
+def slugs(lang: str = "en") -> frozenset[str]:
+    """The help centre's article slugs in a language (the template names)."""
+    folder = TEMPLATES if lang == "en" else TEMPLATES / lang
+    return frozenset(t.name.removesuffix(".md.j2") for t in folder.glob("*.md.j2"))
+
+
+_HELP_ID = re.compile(r"help/(?:(zh)/)?([a-z0-9-]+)")
+_PRODUCT_ID = re.compile(r"product/([A-Za-z0-9_-]{1,64})")
+
+
+def anchor(section: str) -> str:
+    """The id of a section heading on its page (ui/pages.py), so a citation can point at the section."""
+    return re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "-", section.lower()).strip("-")
+
+
+def page_of(doc_id: str) -> tuple[str, str]:
+    """(kind, url) of a knowledge-base document: ("help", "/help/<slug>" or "/zh/help/<slug>") for an article of the
+    shop's own help centre, ("product", "/products/<id>") for a product page, else ("document", "").
+
+    The url is built from the doc id, never taken from a document's own metadata, and only for pages the app
+    serves (ui/pages.py), so an ingested document cannot make the shopper's browser follow a link of its choosing."""
+    if m := _HELP_ID.fullmatch(doc_id):
+        lang = m[1] or "en"
+        if m[2] in slugs(lang):
+            return "help", (f"/{lang}" if m[1] else "") + f"/help/{m[2]}"
+    if m := _PRODUCT_ID.fullmatch(doc_id):
+        return "product", f"/products/{m[1]}"
+    return "document", ""
 
 
 def _join(values: list[str]) -> str:

@@ -16,8 +16,11 @@ English-only article could never beat a Chinese article that shares a few words 
 Relevance floor (calibrated on tests/eval/retrieval_dev_en.jsonl and retrieval_dev_zh.jsonl, never on the test
 questions):
 - dense: the best chunk's cosine similarity must reach `dense_min`;
-- bm25: the best chunk must score at least `bm25_min` and contain at least `coverage_min` of the query's
-  known terms;
+- bm25: the best chunk must score at least `bm25_min`, contain at least `coverage_min` of the query's
+  known terms and share at least `min_shared` distinct terms with the question (fewer only when the question
+  has fewer content words, unknown words included; hybrid only, the bm25 baseline keeps the first two): one
+  shared rare word is not evidence ("weather in Paris" shares only "paris" with a Paris notebook, whose
+  coverage of the one *known* term is 1.0);
 - hybrid: accepted when the dense cosine reaches `hybrid_dense_min`, or when it reaches the lower
   `hybrid_dense_low` and the BM25 evidence above also holds.
 """
@@ -48,6 +51,7 @@ class Floor:
     coverage_min: float = 0.5
     hybrid_dense_min: float = 0.40
     hybrid_dense_low: float = 0.30
+    min_shared: int = 2
 
 
 # English: MiniLM cosines. Chinese: USE-multilingual cosines and jieba BM25 scores (retrieval_dev_zh.jsonl).
@@ -95,6 +99,20 @@ def _matches(meta: dict[str, Any], filters: dict[str, Any] | None) -> bool:
     return True
 
 
+def _content_words(tokens: list[str]) -> list[str]:
+    """Distinct query tokens, without those inside a longer one (jieba's search mode adds 自行 and 行车 beside
+    自行车: one word, not three)."""
+    from core.language import has_han
+
+    uniq = list(dict.fromkeys(tokens))
+    return [t for t in uniq if not (has_han(t) and any(t != u and t in u for u in uniq))]
+
+
+def _shared(chunk_tokens: Any, query_tokens: list[str]) -> int:
+    """How many distinct query words the chunk contains (sub-words of a matched longer word not counted)."""
+    return len(_content_words([t for t in query_tokens if t in chunk_tokens]))
+
+
 class HybridRetriever:
     """Searches one collection with bm25, dense or hybrid ranking, in the query's language view.
 
@@ -119,6 +137,8 @@ class HybridRetriever:
         self.spell = spell
         self._speller: Speller | None = None
         self._speller_zh: ZhSpeller | None = None
+        self._pickers: dict[str, Any] = {}
+        self._last_qvec: tuple[tuple[str, str], np.ndarray] | None = None
 
     @property
     def floor(self) -> Floor:
@@ -187,6 +207,17 @@ class HybridRetriever:
             self._views[lang] = _View(lang, idx, allowed, bm)
         return self._views[lang]
 
+    def query_vector(self, query: str, lang: str, reuse: bool = False) -> np.ndarray:
+        """The question's vector from the language's embedder ((1, dim); e5 wants a "query: " prefix). The last one
+        is kept: with `reuse`, picking answer sentences right after a search does not embed the question again
+        (a search itself always embeds, so repeated questions cost what new ones do)."""
+        if reuse and self._last_qvec is not None and self._last_qvec[0] == (lang, query):
+            return self._last_qvec[1]
+        emb = self.dense_by_lang.get(lang, (self.col, self.embedder))[1]
+        vec = np.asarray(embed_query(emb, [query]), dtype=np.float32)
+        self._last_qvec = ((lang, query), vec)
+        return vec
+
     # -- the two rankings -------------------------------------------------------------------------------
     def dense_ranking(self, query: str, filters: dict[str, Any] | None = None,
                       n: int | None = None, lang: str | None = None) -> list[tuple[int, float]]:
@@ -198,7 +229,7 @@ class HybridRetriever:
         col, emb = self.dense_by_lang.get(lang, (self.col, self.embedder))
         n = n or self.pool
         hidden = len(self.ids) - len(v.idx)  # over-fetch so that `n` chunks of the view remain
-        vec = embed_query(emb, [query])  # e5 wants a "query: " prefix
+        vec = self.query_vector(query, lang)
         res = col.query(query_embeddings=vec, n_results=max(1, min(n + hidden, col.count())),
                         where=_where(filters), include=["distances"])
         out = [(self.pos[c], 1.0 - float(d)) for c, d in zip(res["ids"][0], res["distances"][0], strict=True)
@@ -220,23 +251,51 @@ class HybridRetriever:
         top = top[np.argsort(-scores[top])]
         return [(int(v.idx[i]), float(scores[i])) for i in top if scores[i] > 0], qtok
 
+    def correct(self, query: str, lang: str) -> str:
+        """The query with its misspelt words corrected (unchanged when spelling correction is off)."""
+        if not self.spell:
+            return query
+        return self.speller.correct(query) if lang == "en" else self.speller_zh.correct(query)
+
+    def answer(self, query: str, hits: list[Hit], lang: str | None = None, max_sentences: int = 3,
+               max_words: int = 60) -> list[Any]:
+        """The sentences of `hits` that best answer `query` (vectorstore.answer.Sentence; `.passage` indexes
+        `hits`), scored with the embedder and tokenizers of the query's language."""
+        from vectorstore.answer import SentencePicker
+
+        if not hits:
+            return []
+        lang = self.query_lang(query, lang)
+        if lang not in self._pickers:
+            v = self.view(lang)
+            emb = self.dense_by_lang.get(lang, (self.col, self.embedder))[1]
+            self._pickers[lang] = SentencePicker(emb, v.bm25.tokenize, v.bm25.query_tokenize)
+        query = self.correct(query, lang)
+        return self._pickers[lang].pick(query, [h.text for h in hits], max_sentences, max_words,
+                                        self.query_vector(query, lang, reuse=True)[0])
+
     # -- floor ----------------------------------------------------------------------------------------
-    def _bm25_ok(self, ranked: list[tuple[int, float]], qtok: list[str], lang: str = "en") -> bool:
+    def _bm25_ok(self, ranked: list[tuple[int, float]], qtok: list[str], lang: str = "en",
+                 query: str = "") -> bool:
+        """BM25 evidence for the best chunk; with `query` (the hybrid floor) also `min_shared` shared words."""
         if not ranked:
             return False
         i, s = ranked[0]
         f = self.floors.get(lang, self.floors["en"])
         v = self.view(lang)
         local = int(np.searchsorted(v.idx, i))
+        words = _content_words(v.bm25.query_tokenize(query)) if query else []
         if lang == "zh":  # Chinese words and their English glossary words are two ways to cover the question
             from core.language import has_han
 
-            han = [t for t in qtok if has_han(t)]
-            other = [t for t in qtok if not has_han(t)]
-            cov = max(v.bm25.coverage(local, han), v.bm25.coverage(local, other))
+            sides = [[t for t in qtok if has_han(t)], [t for t in qtok if not has_han(t)]]
+            n_words = max(len([w for w in words if has_han(w)]), len([w for w in words if not has_han(w)]))
         else:
-            cov = v.bm25.coverage(local, qtok)
-        return s >= f.bm25_min and cov >= f.coverage_min
+            sides, n_words = [qtok], len(words)
+        need = min(f.min_shared, max(1, n_words)) if query else 1
+        return s >= f.bm25_min and any(
+            v.bm25.coverage(local, side) >= f.coverage_min and _shared(v.bm25.tokens(local), side) >= need
+            for side in sides)
 
     def ranked(self, query: str, method: str = "hybrid", filters: dict[str, Any] | None = None,
                apply_floor: bool = True, lang: str | None = None) -> list[tuple[int, float]]:
@@ -244,8 +303,7 @@ class HybridRetriever:
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}")
         lang = self.query_lang(query, lang)
-        if self.spell:
-            query = self.speller.correct(query) if lang == "en" else self.speller_zh.correct(query)
+        query = self.correct(query, lang)
         dense = self.dense_ranking(query, filters, lang=lang) if method != "bm25" else []
         lex, qtok = self.bm25_ranking(query, filters, lang=lang) if method != "dense" else ([], [])
         f = self.floors.get(lang, self.floors["en"])
@@ -255,7 +313,7 @@ class HybridRetriever:
         if method == "bm25":
             return lex if (not apply_floor or self._bm25_ok(lex, qtok, lang)) else []
         if apply_floor and not (top_cos >= f.hybrid_dense_min or
-                                (top_cos >= f.hybrid_dense_low and self._bm25_ok(lex, qtok, lang))):
+                                (top_cos >= f.hybrid_dense_low and self._bm25_ok(lex, qtok, lang, query))):
             return []
         fused: dict[int, float] = {}
         lex_vote = {i: 1.0 / (self.rrf_k + r + 1) for r, (i, _s) in enumerate(lex)}

@@ -12,23 +12,70 @@ def _money(x: Any) -> str:
     return f"{float(x):.2f}" if x is not None else "?"
 
 
-def cited(ps: list[dict[str, Any]], paren: str = "()") -> tuple[list[str], list[str]]:
-    """The first two passages, numbered, and their numbered sources (`paren`: the brackets around a source)."""
-    lines, cites = [], []
-    for i, p in enumerate(ps[:2], start=1):
-        text = " ".join(p["text"].split())
-        lines.append(f"{text[:600]}{'…' if len(text) > 600 else ''} [{i}]")
-        where = " › ".join(x for x in (p.get("title"), p.get("section")) if x)
-        cites.append(f"[{i}] {where} {paren[0]}{p.get('source')}{paren[1]}")
-    return lines, cites
+# The words around quoted passages, per reply language. A quote is always attributed to its document (a
+# help-centre article, a product page, or another document in the knowledge base): retrieved text is quoted,
+# never spoken in the shop's own voice.
+QUOTE = {
+    "en": {"help": "The help-centre article “{title}” says:", "product": "The product page “{title}” says:",
+           "document": "The document “{title}” in our knowledge base (not written by our support team) says:",
+           "english": "", "space": " ", "open": "“", "close": "”", "sources": "Sources:", "sep": " › "},
+    "zh": {"help": "帮助中心文章《{title}》写道：", "product": "商品页面《{title}》写道：",
+           "document": "知识库中的文档《{title}》（并非客服团队撰写）写道：", "english": "（英文原文）",
+           "space": "", "open": "“", "close": "”", "sources": "来源：", "sep": " › "},
+}
+
+
+def _fallback_answer(ps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Without picked sentences (another tool version): the first sentence of each of the first two passages."""
+    from vectorstore.answer import sentences
+
+    out = []
+    for i, p in enumerate(ps[:2]):
+        if sent := sentences(str(p.get("text", ""))):
+            out.append({"text": sent[0], "passage": i})
+    return out
+
+
+def cited(r: dict[str, Any]) -> list[tuple[dict[str, Any], list[str]]]:
+    """[(passage, its answer sentences)] in citation order: [1] is the first passage the answer quotes."""
+    ps = r.get("passages") or []
+    answer = r.get("answer") or _fallback_answer(ps)
+    out: dict[int, list[str]] = {}
+    for a in answer:
+        i = int(a.get("passage", 0))
+        if 0 <= i < len(ps):
+            out.setdefault(i, []).append(" ".join(str(a["text"]).split()))
+    docs: list[tuple[str, str]] = []  # quotes of one document sit together, so its numbers run on one line
+    for i in out:
+        if (key := (str(ps[i].get("kind")), str(ps[i].get("title")))) not in docs:
+            docs.append(key)
+    order = sorted(out, key=lambda i: docs.index((str(ps[i].get("kind")), str(ps[i].get("title")))))
+    return [(ps[i], out[i]) for i in order]
+
+
+def passages_reply(r: dict[str, Any], lang: str = "en", nothing: str = "") -> str:
+    """The answer sentences, quoted and attributed to their documents, numbered [1] [2] ..., then the sources
+    (title › section; the shopper UI links each number to the source's page)."""
+    quotes = cited(r)
+    if not quotes:
+        return nothing or NOTHING_FOUND
+    w = QUOTE.get(lang, QUOTE["en"])
+    lines: dict[tuple[str, str], list[str]] = {}  # one line per document: its label, then its numbered quotes
+    sources = []
+    for n, (p, sents) in enumerate(quotes, start=1):
+        key = (str(p.get("kind")), str(p.get("title") or "?"))
+        english = w["english"] if w["english"] and p.get("lang") == "en" else ""
+        if key not in lines:
+            lines[key] = [w.get(key[0], w["document"]).format(title=key[1]) + english]
+        sep = " " if p.get("lang") == "en" else w["space"]
+        lines[key].append(f"{w['open']}{sep.join(sents)}{w['close']} [{n}]")
+        sources.append(f"[{n}] " + w["sep"].join(str(x) for x in (p.get("title"), p.get("section")) if x))
+    body = "\n\n".join(parts[0] + w["space"] + " ".join(parts[1:]) for parts in lines.values())
+    return body + f"\n\n{w['sources']}\n" + "\n".join(sources)
 
 
 def _passages(r: dict[str, Any]) -> str:
-    ps = r.get("passages") or []
-    if not ps:
-        return NOTHING_FOUND
-    lines, cites = cited(ps)
-    return "From our help centre:\n\n" + "\n\n".join(lines) + "\n\nSources:\n" + "\n".join(cites)
+    return passages_reply(r, "en")
 
 
 def _orders(r: dict[str, Any]) -> str:

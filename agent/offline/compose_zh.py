@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.language import CJK
-from agent.offline.compose import cited
+from agent.offline.compose import passages_reply
 
 NOTHING_FOUND = "我在帮助中心里没有找到相关内容，所以不想随便猜测。需要我为您转接人工客服吗？"
 CONFIRM = "请问要继续吗？请回复“确认”或“不用了”。"
@@ -79,12 +79,7 @@ def message(text: str) -> str:
 
 
 def _passages(r: dict[str, Any]) -> str:
-    ps = r.get("passages") or []
-    if not ps:
-        return NOTHING_FOUND
-    lines, cites = cited(ps, "（）")
-    english = "" if any(CJK.search(p["text"]) for p in ps[:2]) else "（以下内容原文为英文）\n\n"
-    return "以下内容摘自我们的帮助中心：\n\n" + english + "\n\n".join(lines) + "\n\n来源：\n" + "\n".join(cites)
+    return passages_reply(r, "zh", NOTHING_FOUND)
 
 
 def _orders(r: dict[str, Any]) -> str:

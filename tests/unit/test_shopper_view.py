@@ -1,0 +1,52 @@
+"""What the shopper's chat shows: the answer and its linked sources; never tool JSON, retrieval scores or paths
+(staff keep the steps)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.runner import Reply
+from core.config import Settings
+from ui.chat import render_reply, stream_reply
+from ui.context import AppContext
+
+CITES = [{"title": "Returns policy", "section": "Return window", "kind": "help", "score": 0.0328,
+          "url": "/help/returns-policy#return-window"}]
+TEXT = "The help-centre article “Returns policy” says: “You can return most items within 30 days.” [1]"
+
+
+class FakeAssistant:
+    def __init__(self, reply: Reply):
+        self.reply = reply
+
+    def ask(self, text: str) -> Reply:
+        return self.reply
+
+
+def chat(role: str, reply: Reply, tmp_path: Any) -> list[dict[str, Any]]:
+    ctx = AppContext(Settings(data_dir=tmp_path))
+    ctx.cache[f"assistant:{role}:c1:t1"] = FakeAssistant(reply)
+    *_, (history, _r) = stream_reply(ctx, role, "c1", "t1", "how long to return?", [])
+    return history
+
+
+def test_shopper_sees_no_tool_json_scores_or_paths(tmp_path: Any) -> None:
+    reply = Reply(TEXT, [{"name": "search_knowledge", "args": {"query": "how long to return?"}}], CITES)
+    shown = "\n".join(m["content"] for m in chat("shopper", reply, tmp_path))
+    assert "```" not in shown and '"query"' not in shown and "search_knowledge" not in shown
+    assert "score" not in shown and "0.0328" not in shown and not re.search(r"\.md\b|/tmp/|data/", shown)
+    assert "[\\[1\\]](/help/returns-policy#return-window)" in shown  # the number links to the page
+
+
+def test_staff_keep_the_steps(tmp_path: Any) -> None:
+    reply = Reply(TEXT, [{"name": "search_knowledge", "args": {"query": "how long to return?"}}], CITES)
+    shown = "\n".join(m["content"] for m in chat("staff", reply, tmp_path))
+    assert '"query"' in shown and "score 0.033" in shown
+
+
+def test_only_the_apps_own_pages_are_linked() -> None:
+    out = render_reply("See [1] and [2] and [3].", [{"url": "/products/20897"}, {"url": "https://evil.example/x"},
+                                                    {"url": "/help/../../etc/passwd"}])
+    assert "[\\[1\\]](/products/20897)" in out
+    assert "evil.example" not in out and "passwd" not in out and out.count("](") == 1
