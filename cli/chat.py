@@ -31,9 +31,14 @@ def chat(
     s = settings()
     if model:
         s = s.model_copy(update={"model": model})
+    c = console()
+    if s.model == "llamacpp" or s.model.startswith("llamacpp:"):
+        from agent.llm.llamacpp import warm_up
+
+        with c.status("loading the model…"):
+            c.print(f"[dim]model ready in {warm_up(s):.0f} s[/]")
     bot = Assistant(s, Principal(role, customer, staff_id="cli" if role != "shopper" else None),  # type: ignore[arg-type]
                     thread_id=thread)
-    c = console()
     while True:
         try:
             text = input("you> ").strip()

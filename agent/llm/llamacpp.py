@@ -284,3 +284,12 @@ def load_llamacpp(spec: str, settings: Any) -> LlamaCppChatModel:
 
     url = spec.split(":", 1)[1] if ":" in spec else ensure_server(settings)
     return LlamaCppChatModel(base_url=url, model_name=ALIAS, max_tokens=settings.llm_max_tokens, stats=[])
+
+
+def warm_up(settings: Any) -> float:
+    """Start (or find) the server and run one tiny completion, so the first shopper does not wait for the model
+    to load and its buffers to be allocated. Returns the seconds it took."""
+    t0 = time.perf_counter()
+    model = load_llamacpp(settings.model, settings)
+    model.complete([{"role": "user", "content": "hi"}], max_tokens=1)
+    return time.perf_counter() - t0

@@ -215,3 +215,31 @@ def test_an_answer_with_an_invented_figure_falls_back_to_the_extract() -> None:
         fake.close()
     for text in (invented, uncited):
         assert "3 days" not in text and "within 5 working days" in text and "refunds.md" in text
+
+
+def test_web_chat_shows_typing_then_the_models_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from agent.runner import Reply
+    from ui import chat
+
+    go = threading.Event()
+
+    class Stub:
+        def ask(self, text: str, on_token=None) -> Reply:  # type: ignore[no-untyped-def]
+            go.wait(5)
+            for tok in ("Refunds take", " 5 days", " [1]."):
+                on_token(tok)
+            return Reply("Refunds take 5 working days [1].")  # the checked answer may differ from the draft
+
+    monkeypatch.setattr(chat, "assistant", lambda *a: Stub())
+    frames = []
+    for history, reply in chat.stream_reply(None, "shopper", "1", "t", "refunds?", []):  # type: ignore[arg-type]
+        frames.append((history[-1]["content"], reply))
+        if history[-1]["content"] == chat.TYPING:
+            go.set()
+    shown = [c for c, _ in frames]
+    first_token = next(i for i, c in enumerate(shown) if c.startswith("Refunds take"))
+    assert chat.TYPING in shown[:first_token]  # the indicator comes before the first token
+    assert "Refunds take 5 days [1]." in shown  # the draft as streamed
+    assert frames[-1] == ("Refunds take 5 working days [1].", frames[-1][1]) and frames[-1][1] is not None
