@@ -127,7 +127,10 @@ class LlamaCppChatModel(BaseChatModel):
         tools = "\n".join(_signature(n, m, d) for n, d, m in self.tools_)
         return ("You are an agent that acts through tools. Tools:\n" + tools + "\n\nEach step, write ONE JSON "
                 'object: {"action": "<tool>", "args": {...}} to call a tool, or {"action": "reply"} when no tool '
-                "is needed or the tool results already answer the message.\n\n" + "\n".join(fixed + varying))
+                "is needed or the tool results already answer the message. Questions about the shop's policies, delivery, "
+                "returns, refunds, payment, accounts or products go to search_knowledge (never answer them from "
+                "memory). After a successful verify_identity, do what the user asked before signing in.\n\n"
+                + "\n".join(fixed + varying))
 
     def _chat(self, messages: list[BaseMessage]) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []

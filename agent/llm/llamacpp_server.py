@@ -182,7 +182,10 @@ def _child(argv: list[str]) -> None:
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())
-    done.wait()
+    parent = os.getppid()
+    while not done.wait(2.0):
+        if os.getppid() != parent:  # the parent died without stopping us (killed): no orphaned server
+            break
     del server
 
 
