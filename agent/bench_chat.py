@@ -54,7 +54,8 @@ def run(settings: Settings, turns: int = 40, model: str = "offline") -> dict[str
     elif isinstance(stats, list):
         from agent.evaluate_chat import timing_summary
 
-        out.update({k: v for k, v in timing_summary([{"model_stats": stats}]).items() if k != "turns"})
+        out.update({k: v for k, v in timing_summary([{"model_stats": stats}]).items()
+                    if k not in ("turns", "turn_p50_s", "turn_p95_s")})  # the turn times are above, per kind
     import os
 
     out["load_avg_1m"] = round(os.getloadavg()[0], 2)
