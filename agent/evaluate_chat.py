@@ -85,13 +85,22 @@ def run_case(case: dict[str, Any], base: Settings, model_spec: str, workdir: Pat
             (data / sub).symlink_to((base.data_dir / sub).resolve())
     s = base.model_copy(update={"data_dir": data, "model": model_spec})
     problems: list[str] = []
+    seconds: list[float] = []
+    tool_turns: list[bool] = []
+    stats: list[dict[str, Any]] = []
     con = connect(s.db_path)
     try:
+        model = load_chat_model(model_spec, s)
         assistant = Assistant(s, Principal(case.get("role", "shopper"), _customer(case), staff_id="eval"),
-                              model=load_chat_model(model_spec, s), con=con, thread_id=case["id"])
+                              model=model, con=con, thread_id=case["id"])
         for i, turn in enumerate(case["turns"], start=1):
             reply = assistant.ask(turn["user"])
-            problems += [f"turn {i}: {p}" for p in _check_turn(turn, reply)]
+            turn_problems = _check_turn(turn, reply)
+            problems += [f"turn {i}: {p}" for p in turn_problems]
+            seconds.append(reply.seconds)
+            if turn.get("expect_tools") or turn.get("forbid_tools"):
+                tool_turns.append(not any("tool" in p for p in turn_problems))
+        stats = list(getattr(model, "stats", None) or [])
         for chk in case.get("expect_state", []):
             got = [r[0] for r in con.execute(chk["sql"]).fetchall()]
             want = chk["equals"]
@@ -102,19 +111,48 @@ def run_case(case: dict[str, Any], base: Settings, model_spec: str, workdir: Pat
     finally:
         con.close()
     return {"id": case["id"], "role": case.get("role", "shopper"), "category": case.get("category", "other"),
-            "lang": case.get("lang", "en"), "passed": not problems, "problems": problems}
+            "lang": case.get("lang", "en"), "passed": not problems, "problems": problems,
+            "turn_seconds": seconds, "tool_turns": tool_turns, "model_stats": stats}
+
+
+def sample(cases: list[dict[str, Any]], n: int | None) -> list[dict[str, Any]]:
+    """n cases spread evenly over the suite's order (every len/n-th case, from the first), or all of them."""
+    if not n or n >= len(cases):
+        return cases
+    return [cases[i * len(cases) // n] for i in range(n)]
+
+
+def timing_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Turn p50/p95 and, for model providers, time to first token and generation speed."""
+    import numpy as np
+
+    turns = [t for r in results for t in r.get("turn_seconds", [])]
+    stats = [x for r in results for x in r.get("model_stats", [])]
+    ttft = [x["ttft_s"] for x in stats if x.get("ttft_s")]
+    tps = [x["tokens_per_s"] for x in stats if x.get("tokens_per_s")]
+    pps = [x["prompt_tokens_per_s"] for x in stats if x.get("prompt_tokens_per_s")]
+
+    def pct(xs: list[float], q: int) -> float | None:
+        return round(float(np.percentile(xs, q)), 2) if xs else None
+
+    return {"turns": len(turns), "turn_p50_s": pct(turns, 50), "turn_p95_s": pct(turns, 95),
+            "model_requests": len(stats), "ttft_p50_s": pct(ttft, 50), "ttft_p95_s": pct(ttft, 95),
+            "tokens_per_s_median": pct(tps, 50), "prompt_tokens_per_s_median": pct(pps, 50)}
 
 
 def run_suite(base: Settings, model_spec: str = "offline", path: Path | None = None,
-              progress: Any = None, lang: str | None = None) -> dict[str, Any]:
+              progress: Any = None, lang: str | None = None, limit: int | None = None,
+              log: Any = None) -> dict[str, Any]:
     if not base.db_path.exists():
         raise RetainError(f"{base.db_path}: no demo store; run `retain demo` first (or pass --data-dir)")
-    cases = load_cases(path, lang)
+    cases = sample(load_cases(path, lang), limit)
     results = []
     task = progress.add_task("conversations", total=len(cases)) if progress is not None else None
     with tempfile.TemporaryDirectory() as tmp:
         for case in cases:
             results.append(run_case(case, base, model_spec, Path(tmp)))
+            if log is not None:
+                log(results[-1])
             if progress is not None:
                 progress.advance(task)
     by_role: dict[str, list[bool]] = defaultdict(list)
@@ -128,11 +166,16 @@ def run_suite(base: Settings, model_spec: str = "offline", path: Path | None = N
     def rate(xs: list[bool]) -> float:
         return round(sum(xs) / len(xs), 4) if xs else 0.0
 
-    return {"model": model_spec, "cases": len(results), "pass_rate": rate([r["passed"] for r in results]),
+    tool_turns = [t for r in results for t in r["tool_turns"]]
+    return {"model": model_spec, "cases": len(results), "case_ids": [r["id"] for r in results],
+            "pass_rate": rate([r["passed"] for r in results]),
+            "tool_choice_accuracy": rate(tool_turns), "tool_choice_turns": len(tool_turns),
+            "timing": timing_summary(results),
             "by_role": {k: rate(v) for k, v in sorted(by_role.items())},
             "by_category": {k: rate(v) for k, v in sorted(by_cat.items())},
             "by_lang": {k: rate(v) for k, v in sorted(by_lang.items())},
-            "failures": [r for r in results if not r["passed"]]}
+            "failures": [{k: r[k] for k in ("id", "role", "category", "lang", "problems")}
+                         for r in results if not r["passed"]]}
 
 
 del resources

@@ -53,7 +53,19 @@ class Assistant:
         self.agent = build_agent(self.session, self.model, saver=saver)
         self.config = {"configurable": {"thread_id": thread_id}}
 
-    def ask(self, text: str) -> Reply:
+    def ask(self, text: str, on_token: Any = None) -> Reply:
+        """One turn. on_token(str), if given, receives the answer's tokens as a model provider writes them
+        (the offline engine writes none; its reply comes whole)."""
+        sinks = getattr(self.model, "sinks", None)
+        if on_token is None or not isinstance(sinks, list):
+            return self._ask(text)
+        sinks.append(on_token)
+        try:
+            return self._ask(text)
+        finally:
+            sinks.remove(on_token)
+
+    def _ask(self, text: str) -> Reply:
         import json
 
         from langchain_core.messages import AIMessage, HumanMessage, ToolMessage

@@ -18,7 +18,8 @@ app = typer.Typer()  # merged into the `retain` app by cli.main
 def chat(
     role: str = typer.Option("shopper", "--role", help="shopper | staff | marketer"),
     customer: str = typer.Option(None, "--customer", help="shopper's customer id (unset: sign in within the chat)"),
-    model: str = typer.Option(None, "--model", help="offline | openai:<m> | openai-compatible:<url>/<m> | local:<path>"),
+    model: str = typer.Option(None, "--model", help="offline | llamacpp[:<url>] | openai:<m> | "
+                              "openai-compatible:<url>/<m> | local:<path>"),
     thread: str = typer.Option(None, "--thread", help="conversation thread id, kept across restarts (default: "
                                                      "one per role and customer; a fresh one when anonymous)"),
 ) -> None:
@@ -35,9 +36,15 @@ def chat(
         import uuid
 
         thread = f"cli-{role}-{customer or 'cli'}" if customer or role != "shopper" else f"cli-anon-{uuid.uuid4().hex}"
+
+    c = console()
+    if s.model == "llamacpp" or s.model.startswith("llamacpp:"):
+        from agent.llm.llamacpp import warm_up
+
+        with c.status("loading the model…"):
+            c.print(f"[dim]model ready in {warm_up(s):.0f} s[/]")
     bot = Assistant(s, Principal(role, customer, staff_id="cli" if role != "shopper" else None),  # type: ignore[arg-type]
                     thread_id=thread)
-    c = console()
     while True:
         try:
             text = input("you> ").strip()
@@ -45,10 +52,36 @@ def chat(
             break
         if not text:
             break
-        r = bot.ask(text)
+        r, streamed = _turn(bot, text, c)
         for call in r.tool_calls:
             c.print(f"[dim]  · {call['name']} {json.dumps(call['args'])}[/]", highlight=False)
-        c.print(f"[bold]retain>[/] {r.text}", highlight=False)
+        if streamed.strip() != r.text.strip():  # the offline engine, or a streamed answer the check replaced
+            c.print(f"[bold]retain>[/] {r.text}", highlight=False)
+
+
+def _turn(bot: Any, text: str, c: Any) -> tuple[Any, str]:
+    """One turn: a typing indicator until the first token, then a model provider's tokens as they come."""
+    import sys
+
+    streamed: list[str] = []
+    status = c.status("retain is typing…")
+    status.start()
+
+    def on_token(tok: str) -> None:
+        if not streamed:
+            status.stop()
+            sys.stdout.write("retain> (draft) ")
+        streamed.append(tok)
+        sys.stdout.write(tok)
+        sys.stdout.flush()
+
+    try:
+        r = bot.ask(text, on_token=on_token)
+    finally:
+        status.stop()
+    if streamed:
+        sys.stdout.write("\n")
+    return r, "".join(streamed)
 
 
 @app.command()
@@ -65,14 +98,22 @@ def route(text: str = typer.Argument(...), role: str = typer.Option("shopper", "
 @eval_app.command("chat")
 @friendly
 def eval_chat(
-    model: str = typer.Option("offline", "--model"),
-    cases: Path = typer.Option(None, "--cases", help="a conversation file or folder (default: the shipped suite)"),
+    model: str = typer.Option("offline", "--model", help="offline | llamacpp[:<url>] | openai-compatible:<url>/<m> ..."),
+    cases: str = typer.Option(None, "--cases", help="N (a sample of N cases spread over the suite), or a "
+                                                   "conversation file or folder (default: the whole shipped suite)"),
     lang: str = typer.Option(None, "--lang", help="only the conversations in this language: en | zh"),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="for a model, also run the offline "
+                                                                         "engine on the same cases"),
+    log: Path = typer.Option(None, "--log", help="append each case's result to this JSONL file as it finishes"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Run the conversation suite; pass rates by role, category and language."""
+    """Run the conversation suite; pass rates by role, category and language, tool-choice accuracy, turn times."""
+    import os
+
     from agent.evaluate_chat import run_suite
 
+    limit = int(cases) if cases and cases.isdigit() else None
+    path = Path(cases) if cases and limit is None else None
     s = settings()
     if not s.db_path.exists():
         import tempfile
@@ -82,17 +123,41 @@ def eval_chat(
         s = s.model_copy(update={"data_dir": Path(tempfile.mkdtemp(prefix="retain-eval-")) / "data"})
         with progress() as bar:
             build_demo_all(s, progress=bar)
+
+    def append(result: dict[str, Any]) -> None:
+        if log is not None:
+            with log.open("a", encoding="utf-8") as f:
+                f.write(json.dumps({"model": model, **result}, default=str) + "\n")
+
     with progress() as bar:
-        report = run_suite(s, model, cases, progress=bar, lang=lang)
+        report = run_suite(s, model, path, progress=bar, lang=lang, limit=limit, log=append)
+        if model != "offline" and baseline:
+            off = run_suite(s, "offline", path, lang=lang, limit=limit)
+            report["offline"] = {k: off[k] for k in ("pass_rate", "tool_choice_accuracy", "by_category")}
+            report["offline"]["failed"] = [f["id"] for f in off["failures"]]
+    report["load_avg_1m_5m_15m"] = [round(x, 2) for x in os.getloadavg()]
+    report["peak_server_rss_mb"] = _server_peak_rss()
     if as_json:
         print_json(report)
         return
     c = console()
-    c.print(f"{report['cases']} conversations, pass rate {report['pass_rate']:.1%} ({model})")
+    c.print(f"{report['cases']} conversations, pass rate {report['pass_rate']:.1%} ({model}), tool choice "
+            f"{report['tool_choice_accuracy']:.1%} of {report['tool_choice_turns']} turns")
+    if "offline" in report:
+        c.print(f"  offline engine on the same cases: {report['offline']['pass_rate']:.1%}, tool choice "
+                f"{report['offline']['tool_choice_accuracy']:.1%}")
     for k, v in {**report["by_role"], **report["by_category"], **report["by_lang"]}.items():
         c.print(f"  {k:20s} {v:.1%}")
+    c.print(f"  timing {report['timing']}; load {report['load_avg_1m_5m_15m']}", highlight=False)
     for f in report["failures"]:
         c.print(f"[red]FAIL[/] {f['id']}: {'; '.join(f['problems'])}", highlight=False)
+
+
+def _server_peak_rss() -> float | None:
+    """Peak resident memory (MB) of the managed llama.cpp server this process started, if any."""
+    from agent.llm.llamacpp_server import peak_rss_mb
+
+    return peak_rss_mb()
 
 
 @eval_app.command("intents")
@@ -190,11 +255,18 @@ def train_router(
 
 @bench_app.command("chat")
 @friendly
-def bench_chat(turns: int = typer.Option(40, "--turns"), as_json: bool = typer.Option(False, "--json")) -> None:
-    """Offline turn latency (p50/p95 after warm-up), cold start and peak RSS."""
+def bench_chat(
+    turns: int = typer.Option(40, "--turns"),
+    model: str = typer.Option("offline", "--model", help="offline | llamacpp[:<url>] | any model spec"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Turn latency (p50/p95 after warm-up), cold start and peak RSS; for a model also time to first token,
+    tokens/s and the server's peak memory."""
     from agent.bench_chat import run
 
-    out = run(settings(), turns)
+    out = run(settings(), turns, model=model)
+    if model != "offline":
+        out["peak_server_rss_mb"] = _server_peak_rss()
     if as_json:
         print_json(out)
     else:

@@ -43,6 +43,7 @@ from cli import (  # noqa: E402
     chat,
     demo,
     knowledge,
+    llm,
     recommender,  # noqa: F401  (eval/train group commands only)
     retention,
     scoring_bench,  # noqa: F401  (bench group)
@@ -55,6 +56,7 @@ from cli import (  # noqa: E402
 for _module in (campaign, chat, demo, knowledge, retention, store):
     app.add_typer(_module.app)
 app.add_typer(users.users_app, name="users")
+app.add_typer(llm.llm_app, name="llm")
 
 if __name__ == "__main__":
     app()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from cli.common import bench_app, console, err_console, friendly, print_json, progress, settings
 from cli.import_options import DATE_FORMAT, IDS, OFFSETS, import_options, print_import_report
+from core.errors import RetainError
 
 app = typer.Typer()  # merged into the `retain` app by cli.main
 
@@ -93,7 +95,20 @@ def serve(
     s = settings()
     if demo:
         s = s.model_copy(update={"demo": True})
+    if s.model == "llamacpp" or s.model.startswith("llamacpp:"):  # load the model while the app starts
+        import threading
+
+        threading.Thread(target=_warm_up, args=(s,), daemon=True, name="llm-warm-up").start()
     launch(s, host=host or s.ui_host, port=port or s.ui_port, mcp=mcp)
+
+
+def _warm_up(s: Any) -> None:
+    from agent.llm.llamacpp import warm_up
+
+    try:
+        err_console().print(f"model warmed up in {warm_up(s):.0f} s", highlight=False)
+    except RetainError as e:  # the chat will say the same on first use; the rest of the app works
+        err_console().print(f"[bold red]model not ready:[/] {e}", highlight=False)
 
 
 @bench_app.command("import")

@@ -65,7 +65,8 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(Path("data"), description="where the store, vectors, models and threads live")
-    model: str = Field("offline", description="chat model: offline | openai:<m> | openai-compatible:<url>/<m> | local:<path>")
+    model: str = Field("offline", description="chat model: offline | llamacpp[:<url>] | openai:<m> | "
+                       "openai-compatible:<url>/<m> | local:<path>")
     embedding: str = Field("minilm", description="embedder: minilm | use-m | openai:<m> | st:<path> | hash")
     embedding_zh: str = Field("use-m", description="embedder for Chinese questions (a companion collection); "
                               "'' = the same as embedding")
@@ -75,6 +76,12 @@ class Settings(BaseSettings):
     ui_users: str | None = Field(None, description="staff logins as 'user:password,user2:password2'")
     openai_api_key: str | None = None
     openai_base_url: str | None = None
+    llm_port: int = Field(8012, description="port of the managed llama.cpp server (127.0.0.1 only)")
+    llm_threads: int = Field(2, description="CPU threads for the llama.cpp server")
+    llm_ctx: int = Field(4096, description="context size (tokens) of the llama.cpp server")
+    llm_gguf: Path | None = Field(None, description="GGUF weights; unset = <data_dir>/models/ from `retain llm install`")
+    llm_start_timeout: float = Field(180.0, description="seconds to wait for the llama.cpp server's /health")
+    llm_max_tokens: int = Field(160, description="most tokens the model may write in one answer")
     seed: int = 42
     churn_horizon_days: int = 90
     max_doc_bytes: int = 5_000_000

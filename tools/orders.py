@@ -4,9 +4,10 @@ no customer id: they act for the session's principal only."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from core.config import Policy
 from core.errors import PermissionDenied
@@ -50,6 +51,13 @@ class NoArgs(BaseModel):
 
 class OrderArg(BaseModel):
     order_id: str = Field(description="the order id, e.g. #W9000001 or an invoice number")
+
+    @field_validator("order_id")
+    @classmethod
+    def _hash(cls, v: str) -> str:
+        """'W9000001' (as small models write it) is '#W9000001'."""
+        v = v.strip()
+        return "#" + v.upper() if re.fullmatch(r"[Ww]\d{7}", v) else v
 
 
 class CancelArgs(OrderArg):

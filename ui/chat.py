@@ -7,6 +7,7 @@ anything the model says.
 from __future__ import annotations
 
 import json
+import queue
 import re
 import threading
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 from ui.context import AppContext, available
 
 _LOCK = threading.Lock()
+TYPING = "_typing…_"
 
 
 def agent_ready() -> bool:
@@ -104,17 +106,42 @@ def stream_reply(ctx: AppContext, role: str, actor: str | None, thread_id: str, 
                         "(`agent.runner` has not landed in this build)."})
         yield history, None
         return
-    try:
-        reply = assistant(ctx, role, actor, thread_id).ask(text)
-    except Exception as e:  # shown to the user, never a blank chat
-        history.append({"role": "assistant", "content": escape_md(f"Sorry, something went wrong: {e}")})
+    bot_or_error: list[Any] = []
+    tokens: queue.Queue[str] = queue.Queue()
+
+    def run() -> None:
+        try:
+            bot_or_error.append(assistant(ctx, role, actor, thread_id).ask(text, on_token=tokens.put))
+        except Exception as e:  # shown to the user, never a blank chat
+            bot_or_error.append(e)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    history.append({"role": "assistant", "content": TYPING})  # the typing indicator while the turn runs
+    yield history, None
+    streamed = ""
+    while worker.is_alive() or not tokens.empty():
+        try:
+            streamed += tokens.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        while not tokens.empty():
+            streamed += tokens.get_nowait()
+        history[-1] = {"role": "assistant", "content": escape_md(streamed)}  # a model's real tokens
+        yield history, None
+    worker.join()
+    history.pop()
+    reply = bot_or_error[0] if bot_or_error else RuntimeError("no reply")
+    if isinstance(reply, Exception):
+        history.append({"role": "assistant", "content": escape_md(f"Sorry, something went wrong: {reply}")})
         yield history, None
         return
     history.extend(step_messages(reply, role))
     history.append({"role": "assistant", "content": ""})
-    words = reply.text.split(" ")
-    for i in range(0, len(words), 4):
-        history[-1] = {"role": "assistant", "content": render_reply(" ".join(words[: i + 4]), reply.citations)}
-        yield history, None
-    history[-1] = {"role": "assistant", "content": render_reply(reply.text, reply.citations)}
+    if not streamed:  # the offline engine: its whole reply, shown a few words at a time
+        words = reply.text.split(" ")
+        for i in range(0, len(words), 4):
+            history[-1] = {"role": "assistant", "content": render_reply(" ".join(words[: i + 4]), reply.citations)}
+            yield history, None
+    history[-1] = {"role": "assistant", "content": render_reply(reply.text, reply.citations)}  # replaces the stream
     yield history, reply

@@ -1,4 +1,5 @@
-"""Chat models named by one string: offline | openai:<model> | openai-compatible:<base_url>/<model> | local:<path>."""
+"""Chat models named by one string: offline | llamacpp[:<base_url>] | openai:<model> |
+openai-compatible:<base_url>/<model> | local:<path>."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ def load_chat_model(spec: str, settings: Settings) -> Any:
         from agent.llm.offline import OfflineChatModel
 
         return OfflineChatModel()
+    if spec == "llamacpp" or spec.startswith("llamacpp:"):
+        from agent.llm.llamacpp import load_llamacpp
+
+        return load_llamacpp(spec, settings)
     if spec.startswith("openai:"):
         from langchain_openai import ChatOpenAI
 
@@ -34,5 +39,5 @@ def load_chat_model(spec: str, settings: Settings) -> Any:
         from agent.llm.local import load_local
 
         return load_local(spec.split(":", 1)[1])
-    raise ConfigError(f"unknown model spec {spec!r}; use offline, openai:<model>, "
+    raise ConfigError(f"unknown model spec {spec!r}; use offline, llamacpp[:<base_url>], openai:<model>, "
                       "openai-compatible:<base_url>/<model> or local:<path>")
