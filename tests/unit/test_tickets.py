@@ -1,0 +1,103 @@
+"""The staff inbox's store (shop/tickets.py) and the handoff ticket keeping the conversation (issue 17)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.config import Settings
+from core.errors import RetainError
+from core.session import Principal
+from shop import tickets
+from shop.db import connect
+from shop.queries import create_ticket
+
+
+@pytest.fixture()
+def ticket(store) -> str:
+    return create_ticket(store, "C1", "handoff", "Customer asked for a human", "late parcel", thread_id="C1-abc",
+                         transcript="Shopper: where is my parcel?\nAssistant: Shall I hand you over?")
+
+
+def _audit(con, action: str) -> list[tuple]:
+    return con.execute("SELECT actor_role, actor_id, ok, details FROM audit_log WHERE action = ? ORDER BY audit_id",
+                       [f"ticket:{action}"]).fetchall()
+
+
+def test_claim_by_a_second_user_is_refused_and_audited(store, ticket: str) -> None:
+    assert [t["ticket_id"] for t in tickets.list_tickets(store, "open")] == [ticket]
+    assert tickets.claim(store, ticket, "stella") == {"assignee": "stella"}
+    with pytest.raises(RetainError, match="claimed by stella"):
+        tickets.claim(store, ticket, "admin")
+    t = tickets.get_ticket(store, ticket)
+    assert (t["assignee"], t["inbox_status"]) == ("stella", "assigned")
+    assert tickets.list_tickets(store, "open") == []
+    assert [x["ticket_id"] for x in tickets.list_tickets(store, "assigned")] == [ticket]
+    assert [(r, a, ok) for r, a, ok, _ in _audit(store, "claim")] == [("staff", "stella", True),
+                                                                      ("staff", "admin", False)]
+
+
+def test_reply_is_stored_audited_and_shown_only_to_that_customer(store, ticket: str) -> None:
+    other = create_ticket(store, "C2", "handoff", "Customer asked for a human", "other case")
+    tickets.reply(store, other, "admin", "for C2 only")
+    with pytest.raises(RetainError, match="empty"):
+        tickets.reply(store, ticket, "stella", "   ")
+    done = tickets.reply(store, ticket, "stella", "Your parcel left today.")
+    assert tickets.get_ticket(store, ticket)["assignee"] == "stella"   # replying claims an unclaimed ticket
+    assert [(m["author_role"], m["author_id"], m["body"]) for m in tickets.messages(store, ticket)] == [
+        ("staff", "stella", "Your parcel left today.")]
+    role, actor, ok, details = _audit(store, "reply")[-1]
+    assert (role, actor, ok) == ("staff", "stella", True) and json.loads(details)["message_id"] == done["message_id"]
+    mine = tickets.staff_replies(store, "C1")
+    assert [m["body"] for m in mine] == ["Your parcel left today."]
+    assert tickets.staff_replies(store, "C1", after=mine[-1]["message_id"]) == []
+    assert [m["body"] for m in tickets.staff_replies(store, "C2")] == ["for C2 only"]
+    assert tickets.staff_replies(store, None, "C1-abc") == []    # the thread only counts for anonymous tickets
+    assert tickets.staff_replies(store, None, None) == []
+    with pytest.raises(RetainError, match="claimed by stella"):
+        tickets.reply(store, ticket, "admin", "me too")
+
+
+def test_solve(store, ticket: str) -> None:
+    tickets.claim(store, ticket, "stella")
+    with pytest.raises(RetainError, match="claimed by stella"):
+        tickets.solve(store, ticket, "admin")
+    assert tickets.solve(store, ticket, "stella")["status"] == "resolved"
+    t = tickets.get_ticket(store, ticket)
+    assert (t["status"], t["inbox_status"]) == ("resolved", "solved") and t["resolved_at"] is not None
+    assert [x["ticket_id"] for x in tickets.list_tickets(store, "solved")] == [ticket]
+    with pytest.raises(RetainError, match="already solved"):
+        tickets.reply(store, ticket, "stella", "late")
+    with pytest.raises(RetainError, match="inbox status"):
+        tickets.list_tickets(store, "closed")
+
+
+@pytest.fixture()
+def fresh(tmp_path: Path) -> Settings:
+    from shop.demo import build_demo
+
+    s = Settings(data_dir=tmp_path / "data")
+    build_demo(s)
+    return s
+
+
+def test_the_handoff_ticket_keeps_the_transcript(fresh: Settings) -> None:
+    from agent.llm.offline import OfflineChatModel
+    from agent.runner import Assistant
+
+    con = connect(fresh.db_path)
+    bot = Assistant(fresh, Principal("shopper", "15854"), model=OfflineChatModel(), con=con, thread_id="15854-h")
+    bot.ask("where is my order #W9000001?")
+    r = bot.ask("I'd like to talk to a person")
+    assert r.needs_confirmation
+    r = bot.ask("yes")
+    assert r.ticket_id
+    t = tickets.get_ticket(con, r.ticket_id)
+    assert (t["customer_id"], t["thread_id"], t["category"]) == ("15854", "15854-h", "handoff")
+    lines = t["transcript"].splitlines()
+    assert lines[0] == "Shopper: where is my order #W9000001?"
+    assert "Shopper: I'd like to talk to a person" in lines and lines[-1] == "Shopper: yes"
+    assert any(x.startswith("Assistant: ") for x in lines) and '"kind"' not in t["transcript"]  # no tool output
+    assert "transcript" not in bot.session.facts
