@@ -126,15 +126,20 @@ def solve(con: duckdb.DuckDBPyConnection, ticket_id: str, staff: str) -> dict[st
 
 
 def staff_replies(con: duckdb.DuckDBPyConnection, customer_id: str | None, thread_id: str | None = None,
-                  after: int = 0) -> list[dict[str, Any]]:
+                  after: int = 0, since: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Staff messages newer than message `after` on this shopper's own tickets only: the signed-in customer's
-    tickets, or, for an anonymous visitor, the tickets opened from their conversation without a customer."""
+    tickets, or, for an anonymous visitor, the tickets opened from their conversation without a customer. With
+    `since`, a solved ticket's messages count only from then (a page opened later shows the open tickets')."""
+    params: list[Any]
     if customer_id:
         where, params = "t.customer_id = ?", [customer_id]
     elif thread_id:
         where, params = "t.customer_id IS NULL AND t.thread_id = ?", [thread_id]
     else:
         return []
+    if since is not None:
+        where += " AND (t.status = 'open' OR m.created_at >= ?)"
+        params.append(since)
     return rows(con, "SELECT m.message_id, m.ticket_id, m.body, m.created_at FROM ticket_messages m JOIN tickets t "
                      f"USING (ticket_id) WHERE {where} AND m.author_role = 'staff' AND m.message_id > ? "
                      "ORDER BY m.message_id", [*params, int(after)])

@@ -101,3 +101,35 @@ def test_the_handoff_ticket_keeps_the_transcript(fresh: Settings) -> None:
     assert "Shopper: I'd like to talk to a person" in lines and lines[-1] == "Shopper: yes"
     assert any(x.startswith("Assistant: ") for x in lines) and '"kind"' not in t["transcript"]  # no tool output
     assert "transcript" not in bot.session.facts
+
+
+def test_inbox_view_escapes_the_conversation_and_the_shopper_sees_only_their_replies(settings: Settings) -> None:
+    import datetime as dt
+
+    from ui.context import AppContext
+    from ui.inbox import act, ticket_rows, ticket_view
+    from ui.shopper import support_replies
+
+    settings.data_dir.mkdir(parents=True)
+    connect(settings.db_path).close()
+    ctx = AppContext(settings)
+    cur = ctx.cursor()
+    mine = create_ticket(cur, "C1", "handoff", "Customer asked for a human", "refund [click](http://evil.example)",
+                         thread_id="C1-t", transcript="Shopper: ![x](http://evil.example/p.png) <b>hi</b>\nAssistant: ok")
+    theirs = create_ticket(cur, "C2", "handoff", "Customer asked for a human", "other")
+    assert [r[0] for r in ticket_rows(ctx, "open")] == [theirs, mine]
+    case, card = ticket_view(ctx, mine)
+    assert "Shopper: " in case and "Assistant: ok" in case and "no customer with id" in card
+    assert "](" not in case and "<b>" not in case and "&lt;b&gt;" in case     # shown as text, never as links/HTML
+    assert "have claimed" in act(ctx, "claim", mine, "stella")
+    assert act(ctx, "reply", mine, "admin", "hi").startswith("**Not done:** ticket")  # claimed by stella
+    assert act(ctx, "reply", mine, "stella", "Refund sent [here](http://x)").startswith("Reply sent")
+    act(ctx, "reply", theirs, "admin", "for C2")
+    page = {"customer_id": "C1", "thread": "C1-new", "seen_reply": 0, "opened_at": dt.datetime.now()}
+    shown = support_replies(ctx, page)
+    assert len(shown) == 1 and "Reply from our support team" in shown[0]["content"]
+    assert "Refund sent" in shown[0]["content"] and "](" not in shown[0]["content"]
+    assert support_replies(ctx, {**page, "seen_reply": shown[0]["metadata"]["id"]}) == []
+    assert support_replies(ctx, {"customer_id": None, "thread": "C1-t"}) == []   # not an anonymous ticket
+    assert "is solved" in act(ctx, "solve", mine, "stella")
+    assert support_replies(ctx, {**page, "opened_at": dt.datetime.now() + dt.timedelta(minutes=1)}) == []
