@@ -41,8 +41,8 @@ def test_handoff_reaches_the_inbox_and_the_staff_reply_reaches_the_shopper(app_u
         staff.get_by_role("tab", name="Inbox").click()
         staff.locator("#inbox-refresh").click()
         expect(staff.locator("#inbox-tickets")).to_contain_text(ticket)
-        _fill(staff, "inbox-ticket", ticket)
-        staff.locator("#inbox-ticket input, #inbox-ticket textarea").first.press("Enter")   # opens the case
+        staff.locator("#inbox-tickets").get_by_text(ticket).locator("visible=true").first.click()  # the row
+        expect(staff.locator("#inbox-ticket input, #inbox-ticket textarea").first).to_have_value(ticket)
         case = staff.locator("#inbox-case")
         expect(case).to_contain_text(f"Ticket {ticket}")
         expect(case).to_contain_text("Shopper: Where is my order?")          # the transcript came with it
