@@ -8,6 +8,8 @@ it), "assigned" (open, claimed: `assignee` is the staff login) and "solved" (res
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 from typing import TYPE_CHECKING, Any
 
 from core.errors import NotFoundError, RetainError
@@ -66,16 +68,24 @@ def _open_for(con: duckdb.DuckDBPyConnection, ticket_id: str, staff: str) -> dic
 def _act(con: duckdb.DuckDBPyConnection, staff: str, action: str, ticket_id: str, details: dict[str, Any],
          write: Any) -> dict[str, Any]:
     """Run `write(con)` in one transaction with its audit row; a refusal is audited too, then raised."""
+    from shop.writes import ATTEMPTS, _conflict
+
     if not staff:
         raise RetainError("a staff user is needed for this")
-    try:
-        with transaction(con):
-            result = write(con)
-            audit(con, "staff", staff, f"ticket:{action}", ticket_id, {**details, **result}, True)
-        return result
-    except RetainError as e:
-        audit(con, "staff", staff, f"ticket:{action}", ticket_id, {**details, "refused": str(e)}, False)
-        raise
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction(con):
+                result: dict[str, Any] = write(con)
+                audit(con, "staff", staff, f"ticket:{action}", ticket_id, {**details, **result}, True)
+            return result
+        except RetainError as e:
+            audit(con, "staff", staff, f"ticket:{action}", ticket_id, {**details, "refused": str(e)}, False)
+            raise
+        except Exception as e:  # two staff at once: retried, and the re-check then sees the winner's change
+            if not _conflict(e) or attempt + 1 == ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.001, 0.005) * min(attempt + 1, 10))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def claim(con: duckdb.DuckDBPyConnection, ticket_id: str, staff: str) -> dict[str, Any]:

@@ -133,3 +133,26 @@ def test_inbox_view_escapes_the_conversation_and_the_shopper_sees_only_their_rep
     assert support_replies(ctx, {"customer_id": None, "thread": "C1-t"}) == []   # not an anonymous ticket
     assert "is solved" in act(ctx, "solve", mine, "stella")
     assert support_replies(ctx, {**page, "opened_at": dt.datetime.now() + dt.timedelta(minutes=1)}) == []
+
+
+def test_two_staff_claiming_at_once_one_wins(tmp_path: Path) -> None:
+    import threading
+
+    con = connect(tmp_path / "shop.duckdb")
+    ticket = create_ticket(con, "C1", "handoff", "Customer asked for a human", "case")
+    barrier, outcome = threading.Barrier(2), {}
+
+    def attempt(user: str) -> None:
+        cur = con.cursor()
+        barrier.wait()
+        try:
+            outcome[user] = tickets.claim(cur, ticket, user)["assignee"]
+        except RetainError as e:
+            outcome[user] = str(e)
+
+    threads = [threading.Thread(target=attempt, args=(u,)) for u in ("stella", "admin")]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    winner = tickets.get_ticket(con, ticket)["assignee"]
+    loser = "admin" if winner == "stella" else "stella"
+    assert outcome == {winner: winner, loser: f"ticket {ticket} is claimed by {winner}"}
