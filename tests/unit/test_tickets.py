@@ -151,8 +151,10 @@ def test_two_staff_claiming_at_once_one_wins(tmp_path: Path) -> None:
             outcome[user] = str(e)
 
     threads = [threading.Thread(target=attempt, args=(u,)) for u in ("stella", "admin")]
-    [t.start() for t in threads]
-    [t.join() for t in threads]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     winner = tickets.get_ticket(con, ticket)["assignee"]
     loser = "admin" if winner == "stella" else "stella"
     assert outcome == {winner: winner, loser: f"ticket {ticket} is claimed by {winner}"}
