@@ -206,8 +206,8 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
         def poll(history: list[dict[str, Any]], st: dict[str, Any]) -> tuple[Any, ...]:
             """Staff replies on the shopper's tickets appear in the open conversation."""
             new = support_replies(ctx, st)
-            if not new or not st.get("thread"):
-                return gr.update(), st
+            if not new or not st.get("thread"):   # nothing new: the state is left alone (a turn may be updating it)
+                return gr.update(), gr.update()
             seen = max(m["metadata"]["id"] for m in new)
             shown = [{"role": m["role"], "content": m["content"]} for m in new]
             history = [*(history or []), *shown]
