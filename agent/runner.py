@@ -83,7 +83,10 @@ class Assistant:
             if YES.match(text):
                 from agent.offline.compose import compose
 
+                if s.pending.tool == "handoff":  # the ticket keeps the conversation so far, for staff
+                    s.facts["transcript"] = self.transcript(text)
                 result = execute_pending(s)  # says what happened: done, refused, or not saved (never raises)
+                s.facts.pop("transcript", None)
                 answer = compose([result], lang)
                 calls = [{"name": "confirm:" + str(result.get("action", "")), "args": {}}]
             else:
@@ -116,6 +119,19 @@ class Assistant:
                               for p, _sents in cited(payload)]
         return Reply(str(out["messages"][-1].content), calls, cites, needs_confirmation=s.pending is not None,
                      seconds=time.perf_counter() - t0)
+
+    def transcript(self, last: str | None = None, limit: int = 40) -> str:
+        """The conversation so far as plain text ("Shopper: …" / "Assistant: …"), the last `limit` turns, tool
+        calls and tool results left out; `last` is the message being answered now."""
+        from langchain_core.messages import AIMessage, HumanMessage
+
+        who = "Staff" if self.session.principal.role == "staff" else "Shopper"
+        turns = [f"{who if isinstance(m, HumanMessage) else 'Assistant'}: {m.content}"
+                 for m in self.agent.get_state(self.config).values.get("messages", [])
+                 if isinstance(m, HumanMessage | AIMessage) and isinstance(m.content, str) and m.content.strip()]
+        if last:
+            turns.append(f"{who}: {last}")
+        return "\n".join(turns[-limit:])
 
     def _language(self, text: str) -> str:
         """The language to answer this message in (see agent.language.reply_language)."""

@@ -307,16 +307,17 @@ def modify_pending_order_address(con: duckdb.DuckDBPyConnection, policy: Policy,
 
 
 def create_ticket(con: duckdb.DuckDBPyConnection, customer_id: str | None, category: str, subject: str, body: str,
-                  order_id: str | None = None) -> str:
-    """A new open ticket; its number comes from a sequence (distinct under concurrency), skipping any taken."""
+                  order_id: str | None = None, thread_id: str | None = None, transcript: str | None = None) -> str:
+    """A new open ticket; its number comes from a sequence (distinct under concurrency), skipping any taken. A
+    handoff keeps the conversation it came from (thread_id) and its turns so far (transcript, for staff only)."""
     next_number = "SELECT 8000000 + nextval('ticket_seq')"
     ticket_id = f"T{scalar(con, next_number)}"
     while scalar(con, "SELECT count(*) FROM tickets WHERE ticket_id = ?", [ticket_id]):
         ticket_id = f"T{scalar(con, next_number)}"
+    now = dt.datetime.combine(shop_today(con), dt.datetime.now().time())
     con.execute("INSERT INTO tickets (ticket_id, customer_id, order_id, created_at, category, subject, body, "
-                "status) VALUES (?, ?, ?, ?, ?, ?, ?, 'open')",
-                [ticket_id, customer_id, order_id, dt.datetime.combine(shop_today(con), dt.datetime.now().time()),
-                 category, subject, body])
+                "status, thread_id, transcript, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)",
+                [ticket_id, customer_id, order_id, now, category, subject, body, thread_id, transcript, now])
     return ticket_id
 
 

@@ -196,6 +196,7 @@ def _perform(session: Session, con: Any, tool: str, a: dict[str, Any]) -> dict[s
         return oc.update_default_address(con, me(session), a["address"])
     if tool == "handoff":
         ticket = q.create_ticket(con, session.principal.customer_id, "handoff", "Customer asked for a human",
-                                 a["summary"], a.get("order_id"))
+                                 a["summary"], a.get("order_id"), thread_id=session.thread_id,
+                                 transcript=session.facts.get("transcript"))
         return {"ticket_id": ticket}
     raise ValueError(f"no write for pending action {tool!r}")  # pragma: no cover - only the tools above create them

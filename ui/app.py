@@ -28,6 +28,7 @@ def build_staff(ctx: AppContext) -> Any:
     import gradio as gr
 
     from ui.analytics import build_analytics_tab
+    from ui.inbox import build_inbox_tab
     from ui.knowledge_admin import build_knowledge_tab
     from ui.staff import build_staff_tab
 
@@ -35,6 +36,8 @@ def build_staff(ctx: AppContext) -> Any:
         gr.Markdown("# Staff console")
         with gr.Tab("Customers"):
             build_staff_tab(ctx)
+        with gr.Tab("Inbox"):
+            build_inbox_tab(ctx)
         with gr.Tab("Analytics"):
             build_analytics_tab(ctx)
         with gr.Tab("Knowledge"):

@@ -8,6 +8,7 @@ anonymous visitor, who can ask about policies and verify in the chat. Only shopp
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -72,7 +73,25 @@ def session_for(ctx: AppContext, customer_id: str | None) -> dict[str, Any]:
     thread = new_thread(customer_id)
     earlier = past_threads(ctx, customer_id) if customer_id else []
     return {"customer_id": customer_id, "thread": thread, "threads": [thread], "earlier": earlier,
-            "actors": {t: customer_id for t in [thread, *earlier]}, "chats": {thread: []}}
+            "actors": {t: customer_id for t in [thread, *earlier]}, "chats": {thread: []},
+            "seen_reply": 0, "opened_at": dt.datetime.now()}
+
+
+def support_replies(ctx: AppContext, st: dict[str, Any]) -> list[dict[str, Any]]:
+    """Staff replies on this shopper's own tickets not shown on this page yet, as chat messages (escaped)."""
+    from shop.tickets import staff_replies
+    from ui.staff import _text
+
+    if not ctx.has_store() or not (st.get("customer_id") or st.get("thread")):
+        return []
+    cur = ctx.cursor()
+    try:
+        new = staff_replies(cur, st.get("customer_id"), st.get("thread"), int(st.get("seen_reply") or 0),
+                            st.get("opened_at"))
+    finally:
+        cur.close()
+    return [{"role": "assistant", "content": f"**Reply from our support team** (ticket {_text(m['ticket_id'])}): "
+             f"{_text(m['body'])}", "metadata": {"id": int(m["message_id"])}} for m in new]
 
 
 def conversation_choices(st: dict[str, Any]) -> list[tuple[str, str]]:
@@ -184,6 +203,17 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
             note = f"**Handed to a person: ticket {reply.ticket_id}**" if reply and reply.ticket_id else gr.update()
             yield (history, gr.update(visible=pending), note, my_orders(ctx, cid), st, gr.update(), whoami(ctx, cid))
 
+        def poll(history: list[dict[str, Any]], st: dict[str, Any]) -> tuple[Any, ...]:
+            """Staff replies on the shopper's tickets appear in the open conversation."""
+            new = support_replies(ctx, st)
+            if not new or not st.get("thread"):   # nothing new: the state is left alone (a turn may be updating it)
+                return gr.update(), gr.update()
+            seen = max(m["metadata"]["id"] for m in new)
+            shown = [{"role": m["role"], "content": m["content"]} for m in new]
+            history = [*(history or []), *shown]
+            return history, {**st, "seen_reply": seen, "chats": {**st["chats"], st["thread"]: history}}
+
+        gr.Timer(3).tick(poll, [chatbot, state], [chatbot, state], api_visibility="private")
         outs = [chatbot, confirm_row, ticket, orders, state, box, me]
         opened_outs = [state, convo, chatbot, orders, ticket, me]
         page.load(start, None, opened_outs, api_visibility="private")

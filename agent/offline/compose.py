@@ -202,7 +202,7 @@ def _done(r: dict[str, Any]) -> str:
         return f"Done: order {r['order_id']} will now be delivered to {r['ship_address']['address1']}, " \
                f"{r['ship_address']['city']}."
     if r["action"] == "handoff":
-        return f"I've opened ticket {r['ticket_id']}; a colleague will pick up your case and reply by email."
+        return f"I've opened ticket {r['ticket_id']}; a colleague will pick up your case and reply here, in this conversation."
     return _done_ops(r)
 
 

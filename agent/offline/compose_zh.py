@@ -182,7 +182,7 @@ def _done(r: dict[str, Any]) -> str:
     if r["action"] == "change_order_address":
         return f"已完成：订单 {r['order_id']} 将寄往 {_address(r['ship_address'])}。"
     if r["action"] == "handoff":
-        return f"我已为您创建工单 {r['ticket_id']}，人工客服会接手处理，并通过邮件回复您。"
+        return f"我已为您创建工单 {r['ticket_id']}，人工客服会接手处理，并在本对话中回复您。"
     return "已完成。"
 
 
