@@ -13,7 +13,7 @@ import typer
 from core.config import Settings
 from core.errors import RetainError
 
-train_app = typer.Typer(help="Train models (churn, recommender).", no_args_is_help=True)
+train_app = typer.Typer(help="Train models (churn, recommender, router).", no_args_is_help=True)
 eval_app = typer.Typer(help="Evaluate against baselines on real data; --json prints one JSON object.",
                        no_args_is_help=True)
 bench_app = typer.Typer(help="Performance benchmarks that print numbers.", no_args_is_help=True)

@@ -59,16 +59,22 @@ def price_difference(swaps: list[tuple[dict[str, Any], dict[str, Any]]]) -> floa
     return round(sum(new["price"] - line["unit_price"] for line, new in swaps), 2)
 
 
+def _priced_swaps(con: duckdb.DuckDBPyConnection, order: dict[str, Any], item_ids: list[str],
+                  new_item_ids: list[str], payment_method_id: str, paying_for: str) -> dict[str, Any]:
+    """The order with its line swaps and their price difference, which the chosen method must be able to pay."""
+    order["swaps"] = _swaps(con, order, item_ids, new_item_ids)
+    order["difference"] = price_difference(order["swaps"])
+    method = customer_payment_method(con, order["customer_id"], payment_method_id)
+    require_gift_card_balance(method, order["difference"], paying_for)
+    return order
+
+
 def check_exchange(con: duckdb.DuckDBPyConnection, policy: Policy, order_id: str, item_ids: list[str],
                    new_item_ids: list[str], payment_method_id: str) -> dict[str, Any]:
     order = get_order(con, order_id)
     _require_status(order, policy.returnable_statuses, "exchanged")
     check_window(con, order, policy.exchange_window_days)
-    order["swaps"] = _swaps(con, order, item_ids, new_item_ids)
-    order["difference"] = price_difference(order["swaps"])
-    method = customer_payment_method(con, order["customer_id"], payment_method_id)
-    require_gift_card_balance(method, order["difference"], "the price difference")
-    return order
+    return _priced_swaps(con, order, item_ids, new_item_ids, payment_method_id, "the price difference")
 
 
 def exchange_delivered_items(con: duckdb.DuckDBPyConnection, policy: Policy, order_id: str, item_ids: list[str],
@@ -93,11 +99,7 @@ def check_modify_items(con: duckdb.DuckDBPyConnection, policy: Policy, order_id:
     if order["status"] == policy.modified_items_status and policy.item_modification_once:
         raise RetainError(f"the items of order {order_id} were already changed once; they cannot be changed again")
     _require_status(order, policy.modifiable_statuses, "modified")
-    order["swaps"] = _swaps(con, order, item_ids, new_item_ids)
-    order["difference"] = price_difference(order["swaps"])
-    method = customer_payment_method(con, order["customer_id"], payment_method_id)
-    require_gift_card_balance(method, order["difference"], "the new item(s)")
-    return order
+    return _priced_swaps(con, order, item_ids, new_item_ids, payment_method_id, "the new item(s)")
 
 
 def modify_pending_items(con: duckdb.DuckDBPyConnection, policy: Policy, order_id: str, item_ids: list[str],

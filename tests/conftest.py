@@ -97,3 +97,27 @@ def demo_copy(demo_settings, tmp_path: Path):
     dst = tmp_path / "data"
     shutil.copytree(demo_settings.data_dir, dst)
     return Settings(data_dir=dst)
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo shop's store alone (no knowledge base, no models), built once per test session."""
+    from core.config import Settings
+    from shop.demo import build_demo
+
+    s = Settings(data_dir=tmp_path_factory.mktemp("store") / "data")
+    build_demo(s)
+    return s.db_path
+
+
+@pytest.fixture()
+def fresh(demo_store: Path, tmp_path: Path):
+    """Settings over a private copy of the demo store (no knowledge base, no models)."""
+    import shutil
+
+    from core.config import Settings
+
+    (tmp_path / "data").mkdir()
+    shutil.copy(demo_store, tmp_path / "data" / "shop.duckdb")
+    return Settings(data_dir=tmp_path / "data")
+

@@ -75,6 +75,16 @@ def _settle(pol: Any, diff: float, method: str) -> str:
     return f"{money(pol, abs(diff))} {'charged to' if diff > 0 else 'refunded to'} {method}"
 
 
+def _propose_swap(session: Session, action: str, summary: str, difference: float, currency: str, order_id: str,
+                  item_ids: list[str], new_item_ids: list[str], payment_method_id: str) -> dict[str, Any]:
+    """Hold an exchange or item change for the shopper's yes: the pending action and the confirmation reply."""
+    args = {"order_id": order_id, "item_ids": item_ids, "new_item_ids": new_item_ids,
+            "payment_method_id": payment_method_id}
+    session.pending = PendingAction(action, args, summary)
+    return {"kind": "confirm", "summary": summary + CONFIRM, "action": action, **args,
+            "price_difference": difference, "currency": currency}
+
+
 @tool("exchange_items", SwapArgs, roles=("shopper",), writes=True)
 def exchange_items(session: Session, order_id: str, item_ids: list[str], new_item_ids: list[str],
                    payment_method_id: str, request: str) -> dict[str, Any]:
@@ -90,11 +100,8 @@ def exchange_items(session: Session, order_id: str, item_ids: list[str], new_ite
     summary = (f"Exchange in order {order_id}: {_swap_text(order)}; "
                f"{_settle(pol, order['difference'], payment_method_id)}. You'll get an email on how to send the "
                "items back. Have you listed every item you want to exchange?")
-    args = {"order_id": order_id, "item_ids": item_ids, "new_item_ids": new_item_ids,
-            "payment_method_id": payment_method_id}
-    session.pending = PendingAction("exchange_items", args, summary)
-    return {"kind": "confirm", "summary": summary + CONFIRM, "action": "exchange_items", **args,
-            "price_difference": order["difference"], "currency": pol.currency}
+    return _propose_swap(session, "exchange_items", summary, order["difference"], pol.currency, order_id, item_ids,
+                         new_item_ids, payment_method_id)
 
 
 @tool("modify_items", SwapArgs, roles=("shopper",), writes=True)
@@ -113,11 +120,8 @@ def modify_items(session: Session, order_id: str, item_ids: list[str], new_item_
         if pol.item_modification_once else ""
     summary = (f"Change in order {order_id}: {_swap_text(order)}; {_settle(pol, order['difference'], payment_method_id)}."
                f"{once} Have you listed every item you want to change?")
-    args = {"order_id": order_id, "item_ids": item_ids, "new_item_ids": new_item_ids,
-            "payment_method_id": payment_method_id}
-    session.pending = PendingAction("modify_items", args, summary)
-    return {"kind": "confirm", "summary": summary + CONFIRM, "action": "modify_items", **args,
-            "price_difference": order["difference"], "currency": pol.currency}
+    return _propose_swap(session, "modify_items", summary, order["difference"], pol.currency, order_id, item_ids,
+                         new_item_ids, payment_method_id)
 
 
 @tool("modify_payment", PaymentArgs, roles=("shopper",), writes=True)

@@ -168,7 +168,8 @@ def compare(con: duckdb.DuckDBPyConnection, expected_diff: dict[str, Any]) -> li
 def replay_task(task: dict[str, Any], template: Path, settings: Settings, workdir: Path) -> dict[str, Any]:
     """Run one task on a fresh copy of the template store; returns its outcome and mismatches."""
     from core.session import Principal, Session
-    from shop.db import connect, scalar
+    from shop.db import connect
+    from shop.queries import get_customer
     from tools import call
     from tools.orders import execute_pending
 
@@ -178,10 +179,12 @@ def replay_task(task: dict[str, Any], template: Path, settings: Settings, workdi
     try:
         s = Session(settings.model_copy(update={"data_dir": workdir}), con, Principal("shopper"),
                     thread_id=str(task.get("id")))
-        email = scalar(con, "SELECT email FROM customers WHERE customer_id = ?", [task["user_id"]])
-        call(s, "verify_identity", {"email": email or ""})
+        user = get_customer(con, task["user_id"])  # sign in as the shopper would: email plus zip (two factors),
+        email, zip_code = user["email"] or "", (user["default_address"] or {}).get("zip", "")  # typed by them
+        s.facts["typed"] = [f"my email is {email} and my zip code is {zip_code}"]
+        call(s, "verify_identity", {"email": email, "zip": zip_code})
         if s.principal.customer_id != task["user_id"]:
-            raise RetainError(f"task {task.get('id')}: could not sign in as {task['user_id']} by email")
+            raise RetainError(f"task {task.get('id')}: could not sign in as {task['user_id']} by email and zip")
         steps = []
         for action in task["actions"]:
             if action["name"] in NO_OPS:

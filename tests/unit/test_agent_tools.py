@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from core.config import Settings
 from core.session import Principal, Session
 from shop.db import connect
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from shop.demo import build_demo
-
-    s = Settings(data_dir=tmp_path_factory.mktemp("agent") / "data")
-    build_demo(s)
-    return s.db_path
-
-
-@pytest.fixture()
-def fresh(demo_store: Path, tmp_path: Path) -> Settings:
-    (tmp_path / "data").mkdir()
-    shutil.copy(demo_store, tmp_path / "data" / "shop.duckdb")
-    return Settings(data_dir=tmp_path / "data")
 
 
 def test_shopper_cannot_read_another_customers_order(fresh: Settings) -> None:
@@ -136,6 +117,7 @@ def test_verify_identity_by_a_name_in_chinese_characters(fresh: Settings) -> Non
 
     def attempt(first: str, last: str, zip_: str) -> bool:
         s = Session(fresh, con, Principal("shopper"))
+        s.facts["typed"] = [f"我叫{last}{first}，邮编{zip_}"]      # the tool uses only what the shopper typed
         return bool(call(s, "verify_identity", {"email": "", "first_name": first, "last_name": last,
                                                 "zip": zip_})["ok"])
 
