@@ -21,7 +21,8 @@ COUNTRIES = {"united kingdom": "United Kingdom", "uk": "United Kingdom", "englan
              "america": "United States", "france": "France", "germany": "Germany", "ireland": "Ireland",
              "eire": "Ireland", "spain": "Spain", "italy": "Italy", "netherlands": "Netherlands",
              "belgium": "Belgium", "china": "中国", "中国": "中国"}
-FILLER = re.compile(r"\s+(?:instead|please|thanks|thank you|now|then|from now on)\b.*$|\s+-\s+.*$", re.I)
+FILLER = re.compile(r"(?<!\s)\s+(?:instead|please|thanks|thank you|now|then|from now on)\b.*$|(?<!\s)\s+-\s.*$",
+                    re.I)
 
 
 def _split_postcode(part: str) -> tuple[str, str] | None:
