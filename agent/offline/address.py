@@ -21,7 +21,8 @@ COUNTRIES = {"united kingdom": "United Kingdom", "uk": "United Kingdom", "englan
              "america": "United States", "france": "France", "germany": "Germany", "ireland": "Ireland",
              "eire": "Ireland", "spain": "Spain", "italy": "Italy", "netherlands": "Netherlands",
              "belgium": "Belgium", "china": "中国", "中国": "中国"}
-FILLER = re.compile(r"\s+(?:instead|please|thanks|thank you|now|then|from now on)\b.*$|\s+-\s+.*$", re.I)
+FILLER = re.compile(r"(?<!\s)\s+(?:instead|please|thanks|thank you|now|then|from now on)\b.*$|(?<!\s)\s+-\s.*$",
+                    re.I)
 
 
 def _split_postcode(part: str) -> tuple[str, str] | None:
@@ -35,6 +36,7 @@ def _split_postcode(part: str) -> tuple[str, str] | None:
 
 def parse_address(text: str) -> dict[str, str] | None:
     """The first address in the text with a street (number and name) and a postcode, or None."""
+    text = text[:300]  # an address is short; bounds the work on any input
     start = START.search(text)
     if not start:
         return None

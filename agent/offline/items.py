@@ -25,8 +25,8 @@ ALL = re.compile(r"\b(everything|all (?:the |of the )?items|all of (?:it|them)|t
 EXCLUDE = [re.compile(r"\b(?:except(?: for)?|but not|apart from|other than|not)\s+(?:the\s+|my\s+)?([^,.;!?]+?)"
                       r"(?=\s*(?:[,.;!?]|\bbut\b|\bthe\b|$))", re.I),
            re.compile(r"除了(.+?)(?:以外|之外|，|,|都|$)"), re.compile(r"不是(.+?)(?:，|,|。|$)"),
-           re.compile(r"([^，,。\s]+?)不退")]
-PLURAL = re.compile(r"\b(both|all|them|t-shirts|shirts|\w+s and)\b", re.I)
+           re.compile(r"([^，,。\s不]{1,30})不退")]
+PLURAL = re.compile(r"\b(both|all|them|t-shirts|shirts|\w{1,30}s and)\b", re.I)
 
 
 @dataclass
@@ -97,7 +97,8 @@ def _mention(text: str, items: list[dict[str, Any]]) -> tuple[set[int], bool]:
     return picked, True
 
 
-NAMED = re.compile(r"\b(?:the|my|only|just|a|an)\s+([a-z][a-z-]+(?:\s[a-z-]+)?)\s+(?:from|in|of|on)\b", re.I)
+NAMED = re.compile(r"\b(?:the|my|only|just|a|an)\s+([a-z][a-z-]{1,30}(?:\s[a-z-]{1,30})?)\s+(?:from|in|of|on)\b",
+                   re.I)
 NOT_ITEMS = {"order", "orders", "item", "items", "everything", "stuff", "things", "thing", "parcel", "package", "one",
              "whole order", "rest", "lot"}
 

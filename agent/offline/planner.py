@@ -118,6 +118,11 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
     results: the payloads of the tools already called this turn (a plan may look something up first)."""
     results = results or []
     r = route(text, role, nn=nn)
+    if r.intent in ("injection", "abusive", "other_customer"):
+        return Plan([], zh.DIRECT[r.intent] if lang == "zh" else DIRECT[r.intent])
+    if role == "shopper" and signed_in and r.intent not in ("identify", "set_language", "handoff", *ops.INTENTS) \
+            and (plan := _dialogue(r, text, history, results, lang)) is not None:
+        return plan  # before the router's doubts: "the blue one" or "Flat 3" continue the task under way
     if r.intent == "clarify":  # the learned router is unsure: ask, never guess (and never start a write)
         return Plan([], clarify.question(r.alternatives, lang))
     if r.intent == "out_of_scope":
@@ -131,9 +136,6 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
             return _identify(r, text, role, history, lang, results)
         if signed_in and (more := ops.follow_up(r.intent, text, history)):
             return Plan([Call(*more)])  # the answer to a tool's question (which item, option or method)
-        if signed_in and r.intent not in ("set_language", "handoff", *ops.INTENTS) and \
-                (plan := _dialogue(r, text, history, results, lang)) is not None:
-            return plan
         if signed_in and (positive := dialogue.positive_part(text)) != text:  # "don't cancel it, just show me"
             r = route(positive + " " + " ".join(order_ids(text)), role, nn=nn)
         if r.intent in ACCOUNT:
