@@ -69,10 +69,12 @@ def _opts(raw: Any) -> str:
     return ", ".join(f"{k} {v}" for k, v in opts.items()) or "standard"
 
 
-def _settle(pol: Any, diff: float, method: str) -> str:
+def _settle(pol: Any, diff: float, method: str, later: bool = False) -> str:
     if abs(diff) < 0.005:
         return "no price difference"
-    return f"{money(pol, abs(diff))} {'charged to' if diff > 0 else 'refunded to'} {method}"
+    verb = "charged to" if diff > 0 else "refunded to"
+    return f"{money(pol, abs(diff))} {'to be ' + verb if later else verb} {method}" + (
+        " once the items are back" if later else "")
 
 
 @tool("exchange_items", SwapArgs, roles=("shopper",), writes=True)
@@ -88,7 +90,7 @@ def exchange_items(session: Session, order_id: str, item_ids: list[str], new_ite
         return _ask("exchange_items", order_id, request, str(e))
     order = oc.check_exchange(session.con, pol, order_id, item_ids, new_item_ids, payment_method_id)
     summary = (f"Exchange in order {order_id}: {_swap_text(order)}; "
-               f"{_settle(pol, order['difference'], payment_method_id)}. You'll get an email on how to send the "
+               f"{_settle(pol, order['difference'], payment_method_id, later=True)}. You'll get an email on how to send the "
                "items back. Have you listed every item you want to exchange?")
     args = {"order_id": order_id, "item_ids": item_ids, "new_item_ids": new_item_ids,
             "payment_method_id": payment_method_id}
