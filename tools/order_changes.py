@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from core.errors import NeedsDetail
 from core.session import PendingAction, Session
 from shop import order_changes as oc
+from shop import order_requests as words
 from shop import queries as q
 from tools import tool
 from tools.orders import CONFIRM, Address, NoArgs, OrderArg, me, money, one_line, own_order, policy
@@ -45,9 +46,9 @@ def _resolve(session: Session, order_id: str, item_ids: list[str], new_item_ids:
     if not item_ids and not new_item_ids:
         if not request:
             raise NeedsDetail(f"Which item of order {order_id} would you like to change, and to which option?")
-        old, new = oc.resolve_swap(session.con, order, request)
+        old, new = words.resolve_swap(session.con, order, request)
         item_ids, new_item_ids = [old], [new]
-    method = oc.resolve_method(session.con, me(session), method or oc.method_kind(request),
+    method = words.resolve_method(session.con, me(session), method or words.method_kind(request),
                                q.original_payment_method(order))
     return item_ids, new_item_ids, method
 
@@ -58,15 +59,8 @@ def _ask(action: str, order_id: str, request: str, message: str) -> dict[str, An
 
 
 def _swap_text(order: dict[str, Any]) -> str:
-    return "; ".join(f"{line['name']} ({_opts(line['options'])}) -> {_opts(new['options'])}"
+    return "; ".join(f"{line['name']} ({oc.options_text(line['options'])}) -> {oc.options_text(new['options'])}"
                      for line, new in order["swaps"])
-
-
-def _opts(raw: Any) -> str:
-    import json
-
-    opts = json.loads(raw) if isinstance(raw, str) else (raw or {})
-    return ", ".join(f"{k} {v}" for k, v in opts.items()) or "standard"
 
 
 def _settle(pol: Any, diff: float, method: str, later: bool = False) -> str:
@@ -129,7 +123,7 @@ def modify_payment(session: Session, order_id: str, payment_method_id: str) -> d
     order = own_order(session, order_id)
     pol = policy(session)
     try:
-        payment_method_id = oc.resolve_method(session.con, me(session), payment_method_id, None)
+        payment_method_id = words.resolve_method(session.con, me(session), payment_method_id, None)
     except NeedsDetail as e:
         methods = ", ".join(m["payment_method_id"] for m in q.get_customer(session.con, me(session))["payment_methods"]
                             if m["payment_method_id"] != q.original_payment_method(order))
