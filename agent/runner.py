@@ -62,17 +62,18 @@ class Assistant:
             if YES.match(text):
                 from agent.offline.compose import compose
 
-                try:
-                    result = execute_pending(s)
-                except Exception as e:  # a write refused at the last check (e.g. status changed meanwhile)
-                    s.pending = None
-                    result = {"kind": "error", "message": f"I couldn't complete that: {e}"}
+                result = execute_pending(s)  # says what happened: done, refused, or not saved (never raises)
                 answer = compose([result], lang)
                 calls = [{"name": "confirm:" + str(result.get("action", "")), "args": {}}]
             else:
                 s.pending = None
                 answer, calls, result = UNCHANGED[lang], [], {}
-            self.agent.update_state(self.config, {"messages": [HumanMessage(text), AIMessage(answer)]})
+            try:
+                self.agent.update_state(self.config, {"messages": [HumanMessage(text), AIMessage(answer)]})
+            except Exception:  # noqa: BLE001 - memory that can't be saved (disk full) must not hide what was done
+                import logging
+
+                logging.getLogger("retain.runner").exception("could not save the conversation %s", self.config)
             return Reply(answer, calls, ticket_id=result.get("ticket_id"), seconds=time.perf_counter() - t0)
         s.pending = None  # moving on without a yes drops the pending change
         before = len(self.agent.get_state(self.config).values.get("messages", []))

@@ -56,6 +56,7 @@ def plan(
     min_prob: float = typer.Option(None, "--min-prob", help="minimum churn probability"),
     segment: list[str] = typer.Option(None, "--segment", help="RFM segments, e.g. 'at risk'; repeatable"),
     min_clv: float = typer.Option(None, "--min-clv", help="minimum 12-month CLV"),
+    max_clv: float = typer.Option(None, "--max-clv", help="maximum 12-month CLV"),
     min_days: int = typer.Option(None, "--min-days-since-order"),
     max_days: int = typer.Option(None, "--max-days-since-order"),
     category: list[str] = typer.Option(None, "--category", help="bought in these categories; repeatable"),
@@ -80,7 +81,8 @@ def plan(
     spec = CampaignSpec(
         name=name, channels=chans,  # type: ignore[arg-type]
         audience=AudienceSpec(risk_bands=None if bands == ["any"] else bands, min_probability=min_prob,
-                              segments=_split(segment), min_clv=min_clv, min_days_since_order=min_days,
+                              segments=_split(segment), min_clv=min_clv, max_clv=max_clv,
+                              min_days_since_order=min_days,
                               max_days_since_order=max_days, categories=_split(category), limit=limit),
         variants=_variants(variants), holdout_share=holdout, seed=s.seed if seed is None else seed,
         template_dir=str(template_dir) if template_dir else None)

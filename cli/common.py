@@ -44,7 +44,13 @@ def friendly(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except RetainError as e:
+        except Exception as e:
+            if not isinstance(e, RetainError):  # a full, read-only or locked data dir is one line too
+                from shop.db import as_store_error
+
+                if (store := as_store_error(e)) is None:
+                    raise
+                e = store
             from rich.markup import escape
 
             # one line, never re-wrapped at the terminal's width (a path or column name stays whole for grep)

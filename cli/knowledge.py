@@ -20,18 +20,10 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Ingest documents incrementally (unchanged skipped, changed replaced, deleted removed)."""
-    from vectorstore.chroma import client, open_collection
-    from vectorstore.companion import sync_companions
-    from vectorstore.embeddings import embedder_for
-    from vectorstore.ingest import ingest_paths
+    from vectorstore.build import ingest_into
 
-    s = settings()
-    cl = client(s)
-    col = open_collection(cl, collection, s.embedding)
     with progress() as bar:
-        summary = ingest_paths(col, paths, embedder_for(s), s.max_doc_bytes, bar)
-    summary["companions"] = sync_companions(s, cl, collection, col)
-    summary["collection"] = collection
+        summary = ingest_into(settings(), paths, collection, bar)
     if as_json:
         print_json(summary)
         return

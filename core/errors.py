@@ -34,5 +34,10 @@ class ConfigError(RetainError):
     """A setting has a value that cannot work."""
 
 
+class StoreError(RetainError):
+    """The shop store can't be opened or written (read-only, locked by another process, disk full): names the
+    path and the cause."""
+
+
 class NeedsDetail(RetainError):
     """A request that lacks a detail only the user can give (which item, which option, which payment method)."""

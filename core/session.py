@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,11 +31,13 @@ class Principal:
 
 @dataclass
 class PendingAction:
-    """A write waiting for the user's explicit yes: what will run, and the exact summary they were shown."""
+    """A write waiting for the user's explicit yes: what will run, and the exact summary they were shown. The key
+    makes it run at most once, however many times it is confirmed (shop.writes.run_once)."""
 
     tool: str
     args: dict[str, Any]
     summary: str
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 @dataclass

@@ -6,14 +6,15 @@ Migrations are `shop/migrations/NNN_name.sql`, applied in order inside one trans
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.errors import RetainError
+from core.errors import RetainError, StoreError
 
 if TYPE_CHECKING:
     import duckdb
@@ -55,7 +56,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def connect(path: Path | str | None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and migrate) the store. `None` or ':memory:' gives an in-memory store for tests."""
+    """Open (and migrate) the store. `None` or ':memory:' gives an in-memory store for tests.
+
+    A store that can't be opened (read-only or full data dir, locked by another process) is a StoreError."""
     import duckdb
 
     if path is None or str(path) == ":memory:":
@@ -63,26 +66,80 @@ def connect(path: Path | str | None, read_only: bool = False) -> duckdb.DuckDBPy
         migrate(con)
         return con
     path = Path(path)
-    if read_only:
-        if not path.exists():
-            raise RetainError(f"{path}: no shop store here yet; run `retain init` or `retain demo` first")
-        return duckdb.connect(str(path), read_only=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
-    migrate(con)
-    return con
+    if read_only and not path.exists():
+        raise RetainError(f"{path}: no shop store here yet; run `retain init` or `retain demo` first")
+    try:
+        if read_only:
+            return duckdb.connect(str(path), read_only=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path))
+        migrate(con)
+        return con
+    except (OSError, duckdb.Error) as e:
+        err = as_store_error(e, path)
+        if err is None:
+            raise
+        raise err from None
+
+
+_CAUSES = (  # (what the OS or DuckDB says, what it means for the user)
+    (("no space left", "disk full", "disk is full"), "the disk is full; free some space and try again"),
+    (("read-only file system", "permission denied", "access is denied", "operation not permitted"),
+     "the data dir is read-only; use a writable --data-dir (or RETAIN_DATA_DIR) or fix its permissions"),
+    (("could not set lock", "conflicting lock", "lock on file"),
+     "the store is in use by another process (locked); stop the other `retain` process (e.g. `retain serve`) "
+     "and try again"),
+)
+_ERRNO = {errno.ENOSPC: 0, errno.EDQUOT: 0, errno.EROFS: 1, errno.EACCES: 1, errno.EPERM: 1}
+
+
+def store_cause(e: BaseException) -> str | None:
+    """What a failure of the store's disk means in plain words (full, read-only, locked), or None when it is
+    not one of those."""
+    if isinstance(e, OSError) and e.errno in _ERRNO:
+        return _CAUSES[_ERRNO[e.errno]][1]
+    text = str(e).lower()
+    return next((meaning for needles, meaning in _CAUSES if any(n in text for n in needles)), None)
+
+
+def as_store_error(e: BaseException, path: Path | str | None = None) -> StoreError | None:
+    """A StoreError naming the path and cause for an OSError or a DuckDB I/O error; None for anything else."""
+    import duckdb
+
+    if not isinstance(e, OSError | duckdb.IOException | duckdb.PermissionException) and store_cause(e) is None:
+        return None
+    where = str(path or getattr(e, "filename", None) or "the data dir")
+    cause = store_cause(e)
+    if cause is None and isinstance(e, OSError):
+        cause = e.strerror or str(e)
+    elif cause is None:
+        cause = f"the shop store can't be read or written ({str(e).splitlines()[0]})"
+    return StoreError(f"{where}: {cause}")
+
+
+_IN_TRANSACTION: set[int] = set()  # connections (or cursors) with a transaction open through transaction()
 
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All-or-nothing: commit on success, roll back on any error."""
+    """All-or-nothing: commit on success, roll back on any error (a failed commit included). Re-entrant: inside
+    another transaction() on the same connection it joins that one, so a write helper can be composed into a
+    bigger transaction (shop.writes.run_once)."""
+    key = id(con)
+    if key in _IN_TRANSACTION:
+        yield con
+        return
     con.begin()
+    _IN_TRANSACTION.add(key)
     try:
         yield con
+        con.commit()
     except BaseException:
-        con.rollback()
+        with suppress(Exception):  # a failed commit may have ended the transaction already
+            con.rollback()
         raise
-    con.commit()
+    finally:
+        _IN_TRANSACTION.discard(key)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:

@@ -18,24 +18,21 @@ from core.errors import NotFoundError, RetainError
 from shop.clock import shop_today
 from shop.db import rows as _rows
 from shop.db import scalar, transaction
+from shop.redact import redact, scrub
 
 if TYPE_CHECKING:
     import duckdb
 
 CANCEL_REASONS = ("no longer needed", "ordered by mistake")
-_EMAIL = re.compile(r"([^@\s]{1,2})[^@\s]*@")
-
-
-def redact(text: str) -> str:
-    """Mask emails and long digit runs (phones, cards) for logs and the audit trail."""
-    text = _EMAIL.sub(lambda m: m.group(1) + "***@", text)
-    return re.sub(r"\d{7,}", lambda m: m.group(0)[:2] + "*" * (len(m.group(0)) - 4) + m.group(0)[-2:], text)
 
 
 def audit(con: duckdb.DuckDBPyConnection, role: str, actor_id: str | None, action: str, target: str | None,
           details: dict[str, Any], ok: bool) -> None:
+    """One audit row: who (the principal's role and actor id), what, on what, whether it happened; the details
+    with personal data masked (shop.redact)."""
+    text = redact(json.dumps(scrub(details), default=str, ensure_ascii=False))
     con.execute("INSERT INTO audit_log (actor_role, actor_id, action, target, details, ok) VALUES (?, ?, ?, ?, ?, ?)",
-                [role, actor_id, action, target, redact(json.dumps(details, default=str, ensure_ascii=False)), ok])
+                [role, actor_id, action, target, text, ok])
 
 
 # --- customers ---------------------------------------------------------------------------------------------
@@ -311,8 +308,11 @@ def modify_pending_order_address(con: duckdb.DuckDBPyConnection, policy: Policy,
 
 def create_ticket(con: duckdb.DuckDBPyConnection, customer_id: str | None, category: str, subject: str, body: str,
                   order_id: str | None = None) -> str:
-    n = scalar(con, "SELECT count(*) FROM tickets") + 1
-    ticket_id = f"T{8000000 + n}"
+    """A new open ticket; its number comes from a sequence (distinct under concurrency), skipping any taken."""
+    next_number = "SELECT 8000000 + nextval('ticket_seq')"
+    ticket_id = f"T{scalar(con, next_number)}"
+    while scalar(con, "SELECT count(*) FROM tickets WHERE ticket_id = ?", [ticket_id]):
+        ticket_id = f"T{scalar(con, next_number)}"
     con.execute("INSERT INTO tickets (ticket_id, customer_id, order_id, created_at, category, subject, body, "
                 "status) VALUES (?, ?, ?, ?, ?, ?, ?, 'open')",
                 [ticket_id, customer_id, order_id, dt.datetime.combine(shop_today(con), dt.datetime.now().time()),

@@ -70,12 +70,20 @@ def store():
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory: pytest.TempPathFactory):
     """One demo shop (store, knowledge base, models) built once per test session; treat it as read-only
-    or copy it (see `demo_copy`) before writing."""
+    or copy it (see `demo_copy`) before writing. RETAIN_TEST_DEMO_DIR names a data dir that `retain demo` built
+    from this same checkout, copied instead of building anew (a local shortcut; CI always builds)."""
+    import os
+    import shutil
+
     from cli.pipeline import build_demo_all
     from core.config import Settings
 
     s = Settings(data_dir=tmp_path_factory.mktemp("demo") / "data")
-    build_demo_all(s)
+    prebuilt = os.environ.get("RETAIN_TEST_DEMO_DIR")
+    if prebuilt and (Path(prebuilt) / "demo_report.json").exists() and not os.environ.get("CI"):
+        shutil.copytree(prebuilt, s.data_dir)
+    else:
+        build_demo_all(s)
     return s
 
 

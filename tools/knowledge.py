@@ -22,12 +22,17 @@ class ProductArg(BaseModel):
 
 
 def retriever(session: Session) -> Any:
+    """One retriever per knowledge base, reopened after any ingest (a staff upload is findable at once)."""
+    from vectorstore.build import knowledge_version
+
     key = session.settings.chroma_url or str(session.settings.chroma_path.resolve())
-    if key not in _RETRIEVERS:
+    version = knowledge_version(session.settings)
+    cached = _RETRIEVERS.get(key)
+    if cached is None or cached[0] != version:
         from vectorstore.retriever import HybridRetriever
 
-        _RETRIEVERS[key] = HybridRetriever.from_settings(session.settings)
-    return _RETRIEVERS[key]
+        cached = _RETRIEVERS[key] = (version, HybridRetriever.from_settings(session.settings))
+    return cached[1]
 
 
 @tool("search_knowledge", QueryArg, roles=("shopper", "staff", "marketer"))

@@ -21,10 +21,14 @@ class LanguageArgs(BaseModel):
 @tool("set_language", LanguageArgs, roles=("shopper",))
 def set_language(session: Session, language: str) -> dict[str, Any]:
     """Remember the language the shopper wants to be answered in ('en' or 'zh') on their own account."""
+    from shop.db import transaction
+
     cid = me(session)
     before = q.preferred_language(session.con, cid)
     if before != language:
-        q.set_preferred_language(session.con, cid, language)
-        q.audit(session.con, "shopper", cid, "write:set_language", cid, {"from": before, "to": language}, True)
+        with transaction(session.con):  # the change and its audit row, or neither
+            q.set_preferred_language(session.con, cid, language)
+            q.audit(session.con, session.principal.role, session.principal.actor_id, "write:set_language", cid,
+                    {"from": before, "to": language}, True)
     session.facts["language"] = language
     return {"kind": "language", "language": language, "changed": before != language}

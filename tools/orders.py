@@ -151,35 +151,43 @@ def refund_status(session: Session, order_id: str) -> dict[str, Any]:
 
 
 def execute_pending(session: Session) -> dict[str, Any]:
-    """Run the confirmed write (called by the runner only after an explicit yes), audited."""
-    from shop import order_changes as oc
+    """Run the confirmed write (called by the runner only after an explicit yes): one transaction that claims
+    the action's key, re-checks the state, writes and audits with the principal (shop.writes.run_once). Returns
+    {"kind": "done", ...} or {"kind": "error", "message": ...} saying what actually happened."""
+    from shop.writes import run_once
 
     p = session.pending
     assert p is not None
     session.pending = None
-    pol, con, a = policy(session), session.con, p.args
-    if p.tool == "cancel_order":
-        result = q.cancel_pending_order(con, pol, a["order_id"], a["reason"])
-    elif p.tool == "return_items":
-        result = q.return_delivered_items(con, pol, a["order_id"], a["item_ids"], a.get("payment_method_id"))
-    elif p.tool == "change_order_address":
-        result = q.modify_pending_order_address(con, pol, a["order_id"], a["address"])
-    elif p.tool == "exchange_items":
-        result = oc.exchange_delivered_items(con, pol, a["order_id"], a["item_ids"], a["new_item_ids"],
-                                             a["payment_method_id"])
-    elif p.tool == "modify_items":
-        result = oc.modify_pending_items(con, pol, a["order_id"], a["item_ids"], a["new_item_ids"],
-                                         a["payment_method_id"])
-    elif p.tool == "modify_payment":
-        result = oc.modify_pending_payment(con, pol, a["order_id"], a["payment_method_id"])
-    elif p.tool == "update_default_address":
-        result = oc.update_default_address(con, me(session), a["address"])
-    elif p.tool == "handoff":
+    target = p.args.get("order_id") or (me(session) if p.tool == "update_default_address" else None)
+    return run_once(session.con, p.key, p.tool, session.principal.role, session.principal.actor_id,
+                    target, p.args, lambda con: _perform(session, con, p.tool, p.args))
+
+
+def _perform(session: Session, con: Any, tool: str, a: dict[str, Any]) -> dict[str, Any]:
+    """The write itself, inside run_once's transaction; each re-checks the state it needs (a RetainError if the
+    action is no longer allowed)."""
+    from shop import order_changes as oc
+
+    pol = policy(session)
+    if tool == "cancel_order":
+        return q.cancel_pending_order(con, pol, a["order_id"], a["reason"])
+    if tool == "return_items":
+        return q.return_delivered_items(con, pol, a["order_id"], a["item_ids"], a.get("payment_method_id"))
+    if tool == "change_order_address":
+        return q.modify_pending_order_address(con, pol, a["order_id"], a["address"])
+    if tool == "exchange_items":
+        return oc.exchange_delivered_items(con, pol, a["order_id"], a["item_ids"], a["new_item_ids"],
+                                           a["payment_method_id"])
+    if tool == "modify_items":
+        return oc.modify_pending_items(con, pol, a["order_id"], a["item_ids"], a["new_item_ids"],
+                                       a["payment_method_id"])
+    if tool == "modify_payment":
+        return oc.modify_pending_payment(con, pol, a["order_id"], a["payment_method_id"])
+    if tool == "update_default_address":
+        return oc.update_default_address(con, me(session), a["address"])
+    if tool == "handoff":
         ticket = q.create_ticket(con, session.principal.customer_id, "handoff", "Customer asked for a human",
                                  a["summary"], a.get("order_id"))
-        result = {"ticket_id": ticket}
-    else:  # pragma: no cover - only the tools above create pending actions
-        raise ValueError(p.tool)
-    q.audit(con, session.principal.role, session.principal.actor_id, f"write:{p.tool}",
-            a.get("order_id"), {"args": a, "result": result}, True)
-    return {"kind": "done", "action": p.tool, **result}
+        return {"ticket_id": ticket}
+    raise ValueError(f"no write for pending action {tool!r}")  # pragma: no cover - only the tools above create them

@@ -49,7 +49,7 @@ def build_marketing(ctx: AppContext) -> Any:
     with gr.Blocks(title="retain campaigns") as page:
         gr.Markdown("# Campaign workbench")
         with gr.Tab("Win-back campaign"):
-            build_campaigns_tab(ctx)
+            build_campaigns_tab(ctx, page)
         with gr.Tab("Analytics"):
             build_analytics_tab(ctx)
     return page

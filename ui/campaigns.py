@@ -1,24 +1,35 @@
-"""Campaign workbench (marketer): audience builder + funnel, A/B settings, drafts with validator flags, per-customer
-preview, approve, export, and the results view (uplift, retention by arm). Backed by retention.campaigns.service."""
+"""Campaign workbench (marketer): a campaign picker that survives reloads (campaigns live in the store), audience
+builder with every filter + funnel, A/B settings, drafts with validator flags, per-customer preview, approve,
+export, and the results view (ui.campaign_results). Backed by retention.campaigns.service."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from ui import plots
+from ui import campaign_results, plots
 from ui.context import AppContext, available, not_available
 
 DRAFT_HEADERS = ["customer", "channel", "arm", "language", "subject", "status", "flags"]
 
 
-def _spec(name: str, bands: list[str], min_days: float | None, limit: float | None, channels: list[str],
-          tone_a: str, tone_b: str, offer_a: str, offer_b: str, holdout: float) -> Any:
+def _num(x: float | None) -> float | None:
+    return None if x is None or x == "" else float(x)
+
+
+def _int(x: float | None) -> int | None:
+    return None if x is None or x == "" else int(x)
+
+
+def _spec(name: str, bands: list[str], segments: list[str], min_clv: float | None, max_clv: float | None,
+          min_days: float | None, max_days: float | None, categories: list[str], limit: float | None,
+          channels: list[str], tone_a: str, tone_b: str, offer_a: str, offer_b: str, holdout: float) -> Any:
     from retention.campaigns.models import AudienceSpec, CampaignSpec, Variant
 
-    audience = AudienceSpec(risk_bands=bands or None, min_days_since_order=int(min_days) if min_days else None,
-                            limit=int(limit) if limit else None)
+    audience = AudienceSpec(risk_bands=bands or None, segments=segments or None, min_clv=_num(min_clv),
+                            max_clv=_num(max_clv), min_days_since_order=_int(min_days),
+                            max_days_since_order=_int(max_days), categories=categories or None,
+                            limit=_int(limit) or None)
     variants = [Variant(name="A", tone=tone_a, offer=offer_a), Variant(name="B", tone=tone_b, offer=offer_b)]
     return CampaignSpec(name=name or "win-back", audience=audience, channels=channels or ["email"],
                         variants=variants, holdout_share=float(holdout))
@@ -35,6 +46,49 @@ def draft_rows(ctx: AppContext, campaign_id: str) -> list[list[Any]]:
         cur.close()
 
 
+def campaign_choices(ctx: AppContext) -> list[tuple[str, str]]:
+    """(label, id) of every stored campaign, newest first: what the picker offers after a reload."""
+    from retention.campaigns import store as st
+
+    if not ctx.has_store():
+        return []
+    cur = ctx.cursor()
+    try:
+        rows = st.list_campaigns(cur)
+    finally:
+        cur.close()
+    return [(f"{c['campaign_id']} · {c['name']} · {c['status']}", c["campaign_id"]) for c in reversed(rows)]
+
+
+def campaign_summary(ctx: AppContext, campaign_id: str) -> str:
+    from retention.campaigns import store as st
+
+    cur = ctx.cursor()
+    try:
+        camp = st.get_campaign(cur, campaign_id)
+        counts = st.draft_counts(cur, campaign_id)
+    finally:
+        cur.close()
+    spec = camp["spec"]
+    arms = ", ".join(f"{v.name} ({v.tone}, {v.offer})" for v in spec.variants)
+    drafts = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none yet"
+    return (f"Campaign **{campaign_id}** · {camp['name']} · status **{camp['status']}** · arms {arms} · holdout "
+            f"{spec.holdout_share:.0%} · drafts: {drafts}")
+
+
+def _categories(ctx: AppContext) -> list[str]:
+    if not ctx.has_store():
+        return []
+    cur = ctx.cursor()
+    try:
+        return [r[0] for r in cur.execute("SELECT DISTINCT category FROM products WHERE category IS NOT NULL "
+                                          "ORDER BY 1").fetchall()]
+    except Exception:  # a store without a catalogue: the filter simply offers nothing
+        return []
+    finally:
+        cur.close()
+
+
 def render_preview(draft: Any, issues: list[Any]) -> str:
     head = f"**To** customer {draft.customer_id} · **channel** {draft.channel} · **arm** {draft.arm}\n\n"
     if draft.subject:
@@ -44,20 +98,35 @@ def render_preview(draft: Any, issues: list[Any]) -> str:
     return head + "```\n" + draft.body + "\n```" + flags
 
 
-def build_campaigns_tab(ctx: AppContext, user: str = "marketer") -> None:
+def build_campaigns_tab(ctx: AppContext, page: Any = None, user: str = "marketer") -> None:
+    """The workbench. With `page` (the enclosing gr.Blocks) the campaign picker refreshes on every page load."""
     import gradio as gr
 
     if not available("retention.campaigns.service"):
         gr.Markdown(not_available("The campaign workbench", "retention.campaigns"))
         return
     from retention.campaigns import service
+    from retention.campaigns.models import RISK_BANDS, SEGMENTS
 
     camp = gr.State("")
+    with gr.Row():
+        picker = gr.Dropdown(campaign_choices(ctx), value=None, label="open a campaign", elem_id="campaign-picker",
+                             interactive=True, scale=3)
+        refresh_btn = gr.Button("↻ refresh list", scale=1, elem_id="refresh-campaigns")
+    summary = gr.Markdown(elem_id="campaign-summary")
+
     gr.Markdown("### 1 · Audience and A/B settings")
     with gr.Row():
         name = gr.Textbox("win-back", label="campaign name")
-        bands = gr.CheckboxGroup(["high", "medium", "low"], value=["high"], label="risk bands")
+        bands = gr.CheckboxGroup(list(reversed(RISK_BANDS)), value=["high"], label="risk bands")
+        segments = gr.CheckboxGroup(list(SEGMENTS), label="segments (none = any)", elem_id="segments")
+    with gr.Row():
+        min_clv = gr.Number(None, label="min 12-month CLV", elem_id="min-clv")
+        max_clv = gr.Number(None, label="max 12-month CLV", elem_id="max-clv")
         min_days = gr.Number(None, label="min days since last order", precision=0)
+        max_days = gr.Number(None, label="max days since last order", precision=0)
+        categories = gr.Dropdown(_categories(ctx), multiselect=True, label="bought in categories (none = any)",
+                                 elem_id="categories")
         limit = gr.Number(200, label="max customers (riskiest first)", precision=0)
     with gr.Row():
         channels = gr.CheckboxGroup(["email", "sms", "push"], value=["email"], label="channels")
@@ -90,24 +159,52 @@ def build_campaigns_tab(ctx: AppContext, user: str = "marketer") -> None:
     files = gr.File(label="export files", file_count="multiple", elem_id="export-files")
 
     gr.Markdown("### 4 · Results")
-    results_btn = gr.Button("Measure (purchases in the store after the send)", elem_id="measure")
+    gr.Markdown(campaign_results.MODES_HELP, elem_id="outcome-modes-help")
+    with gr.Row():
+        mode = gr.Radio(list(campaign_results.MODES), value="purchases in the store", label="outcomes",
+                        elem_id="outcome-mode")
+        results_btn = gr.Button("Measure", elem_id="measure")
     results = gr.Markdown(elem_id="results")
-    results_plot = gr.Plot(label="retention by arm")
+    with gr.Row():
+        conv_plot = gr.Plot(label="conversion by arm", elem_id="conversion-plot")
+        curve_plot = gr.Plot(label="cumulative purchases", elem_id="curve-plot")
+        revenue_plot = gr.Plot(label="incremental revenue", elem_id="revenue-plot")
+
+    def refresh(current: str | None = None) -> Any:
+        return gr.update(choices=campaign_choices(ctx), value=current or None)
 
     def do_plan(*args: Any) -> tuple[Any, ...]:
         cur = ctx.cursor()
         try:
             res = service.plan(cur, ctx.settings, _spec(*args))
         except Exception as e:
-            return "", f"**Could not build the audience:** {e}", None
+            return "", f"**Could not build the audience:** {e}", None, gr.update(), ""
         finally:
             cur.close()
-        return (res["campaign_id"], f"Campaign **{res['campaign_id']}**: {res['audience']} customers · arms "
-                f"{res['arms']} · offers {res['offers']}", plots.funnel(res["funnel"]))
+        cid = res["campaign_id"]
+        return (cid, f"Campaign **{cid}**: {res['audience']} customers · arms {res['arms']} · offers "
+                f"{res['offers']}", plots.funnel(res["funnel"]), refresh(cid), campaign_summary(ctx, cid))
+
+    def do_open(cid: str | None) -> tuple[Any, ...]:
+        """Pick a stored campaign: its state, summary, funnel and drafts come back from the store."""
+        if not cid:
+            return "", "", None, [], ""
+        from retention.campaigns import store as st
+
+        cur = ctx.cursor()
+        try:
+            funnel = st.get_campaign(cur, cid)["funnel"]
+        except Exception as e:
+            return "", f"**Could not open the campaign:** {e}", None, [], ""
+        finally:
+            cur.close()
+        rows = draft_rows(ctx, cid)
+        return (cid, campaign_summary(ctx, cid), plots.funnel(funnel) if funnel else None, rows,
+                rows[0][0] if rows else "")
 
     def do_draft(cid: str, progress: Any = gr.Progress()) -> tuple[str, list[list[Any]], str]:
         if not cid:
-            return "Build an audience first.", [], ""
+            return "Build an audience or open a campaign first.", [], ""
         from retention.campaigns import store as st
         from retention.campaigns.models import CONTROL
 
@@ -144,6 +241,8 @@ def build_campaigns_tab(ctx: AppContext, user: str = "marketer") -> None:
         return "That customer is not in this audience." if res is None else render_preview(*res)
 
     def do_approve(cid: str, ids: str) -> tuple[str, list[list[Any]]]:
+        if not cid:
+            return "Build an audience or open a campaign first.", []
         cur = ctx.cursor()
         try:
             wanted = [i.strip() for i in ids.split(",") if i.strip()] or None
@@ -153,9 +252,11 @@ def build_campaigns_tab(ctx: AppContext, user: str = "marketer") -> None:
             msg = f"**Could not approve:** {e}"
         finally:
             cur.close()
-        return msg, draft_rows(ctx, cid) if cid else []
+        return msg, draft_rows(ctx, cid)
 
     def do_export(cid: str) -> tuple[str, Any]:
+        if not cid:
+            return "Build an audience or open a campaign first.", None
         cur = ctx.cursor()
         try:
             res = service.export(cur, ctx.settings, cid, Path(ctx.settings.data_dir) / "exports")
@@ -165,24 +266,26 @@ def build_campaigns_tab(ctx: AppContext, user: str = "marketer") -> None:
             cur.close()
         return f"Exported {res['sends']} sends {res['by_channel']} ({res['skipped']} skipped: no consent).", res["files"]
 
-    def do_results(cid: str) -> tuple[str, Any]:
+    def do_results(cid: str, mode_label: str) -> tuple[Any, ...]:
+        if not cid:
+            return "Build an audience or open a campaign first.", None, None, None
+        outcomes_from = campaign_results.MODES[mode_label]
         cur = ctx.cursor()
         try:
-            rep = service.analyze_campaign(cur, ctx.settings, cid, outcomes_from="orders")
+            rep = service.analyze_campaign(cur, ctx.settings, cid, outcomes_from=outcomes_from)
         except Exception as e:
-            return f"**Could not measure:** {e}", None
+            return f"**Could not measure:** {e}", None, None, None
         finally:
             cur.close()
-        arms = rep.get("arms") or {}
-        fig = None
-        if isinstance(arms, dict) and arms:
-            rate = [float(v.get("conversion", v.get("rate", 0)) or 0) if isinstance(v, dict) else 0
-                    for v in arms.values()]
-            fig = plots.bars(list(arms), rate, "purchase rate by arm")
-        return "```json\n" + json.dumps(rep, indent=1, default=str)[:4000] + "\n```", fig
+        return (campaign_results.summary(rep, outcomes_from), *campaign_results.charts(rep))
 
-    inputs = [name, bands, min_days, limit, channels, tone_a, tone_b, offer_a, offer_b, holdout]
-    plan_btn.click(do_plan, inputs, [camp, plan_out, funnel_plot], api_visibility="private")
+    inputs = [name, bands, segments, min_clv, max_clv, min_days, max_days, categories, limit, channels, tone_a,
+              tone_b, offer_a, offer_b, holdout]
+    plan_btn.click(do_plan, inputs, [camp, plan_out, funnel_plot, picker, summary], api_visibility="private")
+    picker.input(do_open, picker, [camp, summary, funnel_plot, drafts, pv_cust], api_visibility="private")
+    refresh_btn.click(refresh, camp, picker, api_visibility="private")
+    if page is not None:
+        page.load(refresh, None, picker, api_visibility="private")
     draft_btn.click(do_draft, camp, [draft_out, drafts, pv_cust], api_visibility="private")
 
     def select(data: Any, evt: Any) -> tuple[str, str]:
@@ -195,4 +298,5 @@ def build_campaigns_tab(ctx: AppContext, user: str = "marketer") -> None:
     pv_btn.click(do_preview, [camp, pv_cust, pv_chan], preview, api_visibility="private")
     approve_btn.click(do_approve, [camp, approve_ids], [status, drafts], api_visibility="private")
     export_btn.click(do_export, camp, [status, files], api_visibility="private")
-    results_btn.click(do_results, camp, [results, results_plot], api_visibility="private")
+    results_btn.click(do_results, [camp, mode], [results, conv_plot, curve_plot, revenue_plot],
+                      api_visibility="private")

@@ -1,4 +1,5 @@
-"""Knowledge admin: upload documents, ingest with progress, see the index, search with hybrid scores."""
+"""Knowledge admin: upload documents into the live knowledge base (shoppers find them at once), see what was
+added, search with hybrid scores."""
 
 from __future__ import annotations
 
@@ -9,13 +10,11 @@ from typing import Any
 from ui.context import AppContext, available, not_available
 
 
-def uploads_dir(ctx: AppContext) -> Path:
-    return Path(ctx.settings.data_dir) / "docs"
-
-
 def save_uploads(ctx: AppContext, files: list[Any] | None) -> list[str]:
     """Copy uploaded files into data_dir/docs, refusing ones over settings.max_doc_bytes."""
-    out = uploads_dir(ctx)
+    from vectorstore.build import uploads_dir
+
+    out = uploads_dir(ctx.settings)
     out.mkdir(parents=True, exist_ok=True)
     saved = []
     for f in files or []:
@@ -27,14 +26,31 @@ def save_uploads(ctx: AppContext, files: list[Any] | None) -> list[str]:
     return saved
 
 
+def ingest_uploads(ctx: AppContext, files: list[Any] | None, progress: Any = None) -> str:
+    """Save the files and ingest the uploads folder into the live collection; the report in words."""
+    from vectorstore.build import ingest_into, uploads_dir
+
+    saved = save_uploads(ctx, files)
+    if not saved:
+        return "Choose one or more files first."
+    res = ingest_into(ctx.settings, [uploads_dir(ctx.settings)], progress=progress)
+    lines = [f"Uploaded {', '.join(saved)}: {res['added']} documents added, {res['updated']} updated, "
+             f"{res['unchanged']} unchanged; **{res['chunks_added']} chunks added** "
+             f"({res['chunks_total']} in the knowledge base). Shoppers can find them now."]
+    lines += [f"- skipped {Path(sk['path']).name}: {sk['reason']}" for sk in res["skipped"]]
+    return "\n".join(lines)
+
+
 def search(ctx: AppContext, query: str, k: int = 5) -> list[list[Any]]:
+    from vectorstore.build import knowledge_version
     from vectorstore.retriever import HybridRetriever
 
-    key = "retriever"
-    if key not in ctx.cache:
-        ctx.cache[key] = HybridRetriever.from_settings(ctx.settings)
+    version = knowledge_version(ctx.settings)
+    cached = ctx.cache.get("retriever")
+    if cached is None or cached[0] != version:
+        cached = ctx.cache["retriever"] = (version, HybridRetriever.from_settings(ctx.settings))
     return [[round(float(h.score), 4), h.citation.get("title"), h.citation.get("section"), h.citation.get("source"),
-             h.text[:300]] for h in ctx.cache[key].search(query, k=int(k))]
+             h.text[:300]] for h in cached[1].search(query, k=int(k))]
 
 
 def build_knowledge_tab(ctx: AppContext) -> None:
@@ -43,20 +59,18 @@ def build_knowledge_tab(ctx: AppContext) -> None:
     if not (available("vectorstore.build") and available("vectorstore.retriever")):
         gr.Markdown(not_available("Knowledge administration", "vectorstore.build / vectorstore.retriever"))
         return
-    files = gr.File(label="documents (PDF, Markdown, text)", file_count="multiple")
-    ingest = gr.Button("Ingest", variant="primary")
-    report = gr.JSON(label="ingest report")
+    files = gr.File(label="documents (PDF, Markdown, text)", file_count="multiple", elem_id="upload-docs")
+    ingest = gr.Button("Ingest", variant="primary", elem_id="ingest")
+    report = gr.Markdown(elem_id="ingest-report")
     q = gr.Textbox(label="search the knowledge base")
     hits = gr.Dataframe(headers=["score", "title", "section", "source", "text"], interactive=False, wrap=True)
 
-    def do_ingest(fs: list[Any] | None, progress: Any = gr.Progress()) -> dict[str, Any]:
-        from vectorstore.build import build_knowledge_base
-
-        saved = save_uploads(ctx, fs)
+    def do_ingest(fs: list[Any] | None, progress: Any = gr.Progress()) -> str:
         progress(0, desc="ingesting")
-        res = dict(build_knowledge_base(ctx.settings))
-        ctx.cache.pop("retriever", None)
-        return {"uploaded": saved, **res}
+        try:
+            return ingest_uploads(ctx, fs)
+        except Exception as e:
+            return f"**Could not ingest:** {e}"
 
     ingest.click(do_ingest, files, report, api_visibility="private")
     q.submit(lambda t: search(ctx, t), q, hits, api_visibility="private")

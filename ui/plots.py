@@ -86,3 +86,48 @@ def line(x: list[Any], ys: dict[str, list[float]], title: str, diagonal: bool = 
     if diagonal:
         fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect", line={"dash": "dash"}))
     return _layout(fig, title)
+
+
+def conversion_by_arm(arms: dict[str, dict[str, Any]]) -> Any:
+    """Purchase rate of each arm (control first) with its 95 % Wilson interval as error bars."""
+    go = _go()
+    names = list(arms)
+    rate = [100 * float(a["conversion"]) for a in arms.values()]
+    lo = [100 * float(a["conversion_ci"][0]) for a in arms.values()]
+    hi = [100 * float(a["conversion_ci"][1]) for a in arms.values()]
+    fig = go.Figure(go.Bar(
+        x=names, y=rate, text=[f"{r:.1f}%" for r in rate], textposition="outside",
+        error_y={"type": "data", "symmetric": False, "array": [h - r for h, r in zip(hi, rate, strict=True)],
+                 "arrayminus": [r - lo_ for r, lo_ in zip(rate, lo, strict=True)]},
+        marker_color=["#9e9e9e" if n == "control" else "#1976d2" for n in names]))
+    fig.update_yaxes(title="purchased (%)", rangemode="tozero")
+    return _layout(fig, "conversion by arm (95 % interval)")
+
+
+def cumulative_purchases(arms: dict[str, dict[str, Any]]) -> Any:
+    """Share of each arm that has purchased by day t after the send."""
+    go = _go()
+    fig = go.Figure([go.Scatter(x=list(range(len(a["retention_curve"]))),
+                                y=[100 * v for v in a["retention_curve"]], mode="lines", name=name,
+                                line={"dash": "dot"} if name == "control" else {})
+                     for name, a in arms.items()])
+    fig.update_xaxes(title="days after the send")
+    fig.update_yaxes(title="purchased so far (%)", rangemode="tozero")
+    return _layout(fig, "cumulative purchases")
+
+
+def incremental_revenue(comparisons: dict[str, dict[str, Any]], currency: str = "") -> Any:
+    """Revenue each treatment arm added over the holdout, with its 95 % interval."""
+    go = _go()
+    names = list(comparisons)
+    inc = [float(c["incremental_revenue"]) for c in comparisons.values()]
+    lo = [float(c["incremental_revenue_ci"][0]) for c in comparisons.values()]
+    hi = [float(c["incremental_revenue_ci"][1]) for c in comparisons.values()]
+    fig = go.Figure(go.Bar(
+        x=names, y=inc, text=[f"{v:,.0f}" for v in inc], textposition="outside",
+        error_y={"type": "data", "symmetric": False, "array": [h - v for h, v in zip(hi, inc, strict=True)],
+                 "arrayminus": [v - lo_ for v, lo_ in zip(inc, lo, strict=True)]},
+        marker_color=["#43a047" if v >= 0 else "#e53935" for v in inc]))
+    fig.add_hline(y=0, line_color="#555")
+    fig.update_yaxes(title=f"incremental revenue {currency}".strip())
+    return _layout(fig, "incremental revenue vs holdout (95 % interval)")

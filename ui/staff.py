@@ -102,11 +102,14 @@ AT_RISK_HEADERS = ["customer", "name", "probability", "risk", "segment", "clv_12
 
 
 def to_csv(rows: list[list[Any]]) -> str:
+    """The at-risk list as a CSV file for download; formula-like cells quoted (shop.csv_safe)."""
+    from shop.csv_safe import safe_rows
+
     path = Path(tempfile.mkdtemp(prefix="retain-")) / "at_risk.csv"
-    with path.open("w", newline="") as f:
+    with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(AT_RISK_HEADERS)
-        w.writerows(rows)
+        w.writerows(safe_rows(rows))
     return str(path)
 
 

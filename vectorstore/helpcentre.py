@@ -120,12 +120,28 @@ def store_product_pages(con: Any, symbol: str = "£", limit: int = 400) -> dict[
     return {pid: product_page(pid, n, c, vs, symbol) for pid, (n, c, vs) in by.items()}
 
 
-def write_pages(pages: dict[str, str], out_dir: Path) -> list[Path]:
-    """Write {slug: markdown} as out_dir/slug.md (only files whose text changed); remove stale .md files."""
+def page_path(out_dir: Path, slug: str) -> Path | None:
+    """out_dir/slug.md, or None when the slug (a product id from imported data) is not a plain file name or
+    would land anywhere but directly in out_dir: '../x', an absolute path, a sub/dir, a dotfile, a newline."""
+    if (not slug or slug.startswith(".") or any(c in slug for c in "/\\") or Path(slug).is_absolute()
+            or not slug.isprintable()):
+        return None
+    p = out_dir / f"{slug}.md"
+    return p if p.resolve().parent == out_dir.resolve() else None
+
+
+def write_pages(pages: dict[str, str], out_dir: Path, skipped: list[dict[str, str]] | None = None) -> list[Path]:
+    """Write {slug: markdown} as out_dir/slug.md (only files whose text changed); remove stale .md files. A slug
+    that is not a safe file name is skipped, and reported in `skipped` ({"path", "reason"}) when given."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for slug, text in pages.items():
-        p = out_dir / f"{slug}.md"
+        p = page_path(out_dir, slug)
+        if p is None:
+            if skipped is not None:
+                skipped.append({"path": f"{out_dir.name} {slug!r}", "reason": "id is not a safe file name (it "
+                                f"must stay inside {out_dir}); page not written"})
+            continue
         if not p.exists() or p.read_text(encoding="utf-8") != text:
             p.write_text(text, encoding="utf-8")
         paths.append(p)

@@ -82,6 +82,8 @@ def _check_spec(con: duckdb.DuckDBPyConnection, spec: AudienceSpec) -> None:
             if cat.lower() not in lower:
                 raise ConfigError(f"unknown category {cat!r}; categories in the catalogue: "
                                   f"{', '.join(sorted(stored)) or '(none)'}")
+    if spec.min_clv is not None and spec.max_clv is not None and spec.min_clv > spec.max_clv:
+        raise ConfigError(f"CLV range is empty: minimum {spec.min_clv} is above maximum {spec.max_clv}")
     if spec.min_probability is not None and not 0 <= spec.min_probability <= 1:
         raise ConfigError(f"min probability {spec.min_probability} is outside 0..1")
 
@@ -125,6 +127,9 @@ def build_audience(con: duckdb.DuckDBPyConnection, spec: AudienceSpec, policy: P
     if spec.min_clv is not None:
         v = spec.min_clv
         steps.append((f"clv_12m >= {v}", lambda r: (r["clv_12m"] or 0) >= v))
+    if spec.max_clv is not None:
+        top = spec.max_clv
+        steps.append((f"clv_12m <= {top}", lambda r: (r["clv_12m"] or 0) <= top))
     if spec.min_days_since_order is not None:
         lo = spec.min_days_since_order
         steps.append((f"days since last order >= {lo}",

@@ -39,7 +39,10 @@ def export_paths(campaign_id: str, out_dir: Path, formats: list[str]) -> list[Pa
 
 
 def write_files(campaign_id: str, rows: list[dict[str, Any]], paths: list[Path]) -> None:
-    """Write each file to a temporary name, then move it into place (a platform never reads half a file)."""
+    """Write each file to a temporary name, then move it into place (a platform never reads half a file). CSV
+    cells that a spreadsheet would run as formulas are quoted (shop.csv_safe)."""
+    from shop.csv_safe import safe_dicts
+
     for p in paths:
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_name(p.name + ".part")
@@ -47,7 +50,7 @@ def write_files(campaign_id: str, rows: list[dict[str, Any]], paths: list[Path])
             with tmp.open("w", newline="", encoding="utf-8") as fh:
                 w = csv.DictWriter(fh, fieldnames=COLUMNS)
                 w.writeheader()
-                w.writerows(rows)
+                w.writerows(safe_dicts(rows))
         else:
             tmp.write_text(json.dumps({"campaign_id": campaign_id, "count": len(rows), "sends": rows}, indent=1,
                                       ensure_ascii=False, default=str), encoding="utf-8")

@@ -23,6 +23,7 @@ class AudienceSpec(BaseModel):
     min_probability: float | None = None
     segments: list[str] | None = None
     min_clv: float | None = None
+    max_clv: float | None = None
     min_days_since_order: int | None = None
     max_days_since_order: int | None = None
     categories: list[str] | None = None      # category affinity: bought in any of these

@@ -122,6 +122,59 @@ def test_marketer_builds_audience_previews_approves_exports(app_url: str, page: 
     _shot(page, "marketing_exported")
 
 
+def test_marketer_reopens_a_campaign_after_reload_and_sees_results_charts(app_url: str, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    login(page, app_url + "/marketing/")
+    page.locator("#build-audience").click()
+    expect(page.locator("#plan-out")).to_contain_text("Campaign")
+    cid = page.locator("#plan-out strong").first.inner_text()
+    page.locator("#write-drafts").click()
+    expect(page.locator("#draft-out")).to_contain_text("valid", timeout=90000)
+    page.locator("#approve").click()
+    expect(page.locator("#campaign-status")).to_contain_text("Approved")
+    page.locator("#export").click()
+    expect(page.locator("#campaign-status")).to_contain_text("Exported")
+
+    page.reload()  # the campaign lives in the store, not in the page: pick it again
+    expect(page.locator("#campaign-summary")).not_to_contain_text(cid)
+    page.locator("#campaign-picker input").click()
+    page.get_by_role("option", name=cid, exact=False).first.click()
+    expect(page.locator("#campaign-summary")).to_contain_text(cid)
+    expect(page.locator("#campaign-summary")).to_contain_text("exported")
+    expect(page.locator("#outcome-modes-help")).to_contain_text("frozen 'today'")
+
+    page.locator("#measure").click()  # purchases in the store: zero in the demo, and the page says why
+    expect(page.locator("#results")).to_contain_text("No customer in any arm has purchased")
+    page.get_by_label("simulated (demo)").check()
+    page.locator("#measure").click()
+    expect(page.locator("#results")).to_contain_text("vs holdout")
+    for chart in ("#conversion-plot", "#curve-plot", "#revenue-plot"):
+        expect(page.locator(f"{chart} .js-plotly-plot")).to_be_visible()
+    _shot(page, "marketing_results")
+
+
+def test_staff_upload_answers_a_shopper_question_a_moment_later(app_url: str, page: Any, tmp_path: Any) -> None:
+    from playwright.sync_api import expect
+
+    doc = tmp_path / "lighthouse-delivery.md"
+    doc.write_text("# Lighthouse drone delivery\n\nWe deliver by drone to lighthouses and island keepers every "
+                   "Tuesday; the drone carries parcels up to 2 kg.\n", encoding="utf-8")
+    login(page, app_url + "/staff/")
+    page.get_by_role("tab", name="Knowledge").click()
+    page.locator("#upload-docs input[type=file]").set_input_files(str(doc))
+    page.locator("#ingest").click()
+    expect(page.locator("#ingest-report")).to_contain_text("chunks added", timeout=120000)
+    expect(page.locator("#ingest-report")).not_to_contain_text("0 chunks added")
+    _shot(page, "staff_knowledge_upload")
+
+    page.goto(app_url + "/widget/", wait_until="domcontentloaded")
+    _pick_customer(page, "Olivia Bennett (15854)")
+    _ask(page, "Do you deliver by drone to lighthouses?")
+    expect(page.locator("#chat")).to_contain_text("Lighthouse drone delivery", timeout=60000)
+    _shot(page, "shopper_finds_upload")
+
+
 def test_message_sent_while_an_answer_is_finishing_is_kept_and_answered(app_url: str, page: Any,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """A shopper who types the next question before the last answer has finished (here its orders refresh is made

@@ -63,6 +63,19 @@ def test_campaign_filters_probability_clv_recency_category(shop):
     assert len(aud.funnel) == 1 + 4 + 4
 
 
+def test_campaign_clv_range_keeps_only_customers_inside_it(shop):
+    con, today = shop
+    everyone = build_audience(con, AudienceSpec(risk_bands=None), Policy(), today).members
+    clvs = sorted(m["clv_12m"] or 0 for m in everyone)
+    lo, hi = clvs[len(clvs) // 4], clvs[3 * len(clvs) // 4]
+    aud = build_audience(con, AudienceSpec(risk_bands=None, min_clv=lo, max_clv=hi), Policy(), today)
+    inside = {m["customer_id"] for m in everyone if lo <= (m["clv_12m"] or 0) <= hi}
+    assert aud.members and {m["customer_id"] for m in aud.members} == inside
+    assert f"clv_12m <= {hi}" in [f["step"] for f in aud.funnel]
+    with pytest.raises(ConfigError, match="CLV range is empty"):
+        build_audience(con, AudienceSpec(risk_bands=None, min_clv=hi + 1, max_clv=lo), Policy(), today)
+
+
 def test_campaign_unknown_segment_lists_valid_ones(shop):
     con, today = shop
     with pytest.raises(ConfigError) as e:
