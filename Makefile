@@ -36,7 +36,7 @@ lint: venv
 # The cold data build runs once; later `make demo` runs go straight to serving (delete data/ to rebuild).
 demo: venv
 	@[ -f data/demo_report.json ] || $(VENV)/bin/retain demo
-	$(VENV)/bin/retain serve
+	$(VENV)/bin/retain serve --demo
 
 # The documentation site (docs/ + mkdocs.yml) must build without a warning.
 docs: venv

@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import importlib.util
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -63,10 +64,20 @@ def trim_to_budget(settings: Settings, messages: list[Any], budget: int = 3000) 
     return kept
 
 
+_SAVERS: dict[str, Any] = {}
+_SAVERS_LOCK = threading.Lock()
+
+
 def checkpointer(settings: Settings) -> Any:
+    """The one SqliteSaver per threads file in this process, shared by every conversation (it serialises its
+    own use of the connection with a lock), so a conversation opens no file handle of its own."""
     import sqlite3
 
     from langgraph.checkpoint.sqlite import SqliteSaver
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteSaver(sqlite3.connect(str(settings.threads_path), check_same_thread=False))
+    key = str(settings.threads_path.resolve())
+    with _SAVERS_LOCK:
+        if key not in _SAVERS:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            _SAVERS[key] = SqliteSaver(sqlite3.connect(key, check_same_thread=False))
+        return _SAVERS[key]

@@ -21,6 +21,11 @@ NO = re.compile(rf"^{_SEP}({_NO})({_SEP}({_NO}|{_POLITE}))*{_SEP}$", re.I)
 UNCHANGED = {"en": "OK, I haven't changed anything.", "zh": "好的，我没有做任何更改。"}
 
 
+def too_long(n: int, limit: int) -> str:
+    return (f"Your message is too long ({n:,} characters; the limit is {limit:,}). Please shorten it, or split it "
+            "into several messages.")
+
+
 @dataclass
 class Reply:
     text: str
@@ -55,6 +60,10 @@ class Assistant:
 
         t0 = time.perf_counter()
         s = self.session
+        if len(text) > (limit := s.settings.max_message_chars):
+            return Reply(too_long(len(text), limit), seconds=time.perf_counter() - t0)
+        typed = s.facts.setdefault("typed", [])   # the shopper's own words: what verify_identity may use
+        typed[:] = [*typed[-19:], text]
         if s.pending is not None and (YES.match(text) or NO.match(text)):
             from tools.orders import execute_pending
 

@@ -49,10 +49,12 @@ from cli import (  # noqa: E402
     store,
     tau_replay,  # noqa: F401  (eval group)
     ui_bench,  # noqa: F401  (bench group)
+    users,
 )
 
 for _module in (campaign, chat, demo, knowledge, retention, store):
     app.add_typer(_module.app)
+app.add_typer(users.users_app, name="users")
 
 if __name__ == "__main__":
     app()

@@ -7,10 +7,15 @@ from pathlib import Path
 import typer
 
 from cli.common import (
+    DATE_FORMAT,
+    IDS,
+    OFFSETS,
     bench_app,
     console,
     eval_app,
     friendly,
+    import_for_eval,
+    import_options,
     print_json,
     progress,
     settings,
@@ -33,33 +38,49 @@ def train_recommender(as_json: bool = typer.Option(False, "--json")) -> None:
 @eval_app.command("recommender")
 @friendly
 def eval_recommender(
-    data: Path = typer.Option(DEFAULT_DATA, "--data", help="the Online Retail file"),
+    data: Path = typer.Option(DEFAULT_DATA, "--data", help="a transaction or rating log: Online Retail (the "
+                              "default), or any log the generic importer reads"),
+    mapping: Path = typer.Option(None, "--mapping", help="column mapping for a generic log (see README)"),
+    split: str = typer.Option("temporal", "--split", help="temporal (the last --test-days days are the test) or "
+                              "per-user (each user's last fifth)"),
+    k: int = typer.Option(10, "--k", min=1, max=1000, help="list length: metrics are @k"),
+    test_days: int = typer.Option(30, "--test-days", min=1, help="temporal: days in the test part"),
+    date_format: str = DATE_FORMAT,
+    offsets: str = OFFSETS,
+    ids: str = IDS,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Online Retail temporal split, protocols all and new: popularity, repeat, item-item, ALS, BPR, content, blend."""
+    """Popularity, repeat, item-item, ALS, BPR, content and blend at k, protocols all and new; hyperparameters and
+    blend weights are chosen on an inner split of the training part. The import report is printed on stderr."""
     from core.errors import RetainError
-    from retention.recsys.evaluate import evaluate_online_retail
-    from shop.db import connect
-    from shop.importers import run_import
+    from retention.recsys.evaluate import evaluate_log
     from vectorstore.embeddings import embedder_for
 
+    if split not in ("temporal", "per-user"):
+        raise RetainError(f"--split {split!r}: use temporal or per-user")
     if not data.exists():
-        raise RetainError(f"{data}: no such file (pass --data with the Online Retail CSV)")
-    con = connect(None)
+        raise RetainError(f"{data}: no such file (pass --data with a transaction or rating log)")
+    options = import_options(date_format, offsets, ids)
     with progress() as bar:
-        run_import(con, "online-retail", data, progress=bar)
-        report = evaluate_online_retail(con, embedder_for(settings()).embed, progress=bar)
-    report["dataset"] = str(data)
+        con, imported = import_for_eval(data, mapping, options, bar)
+        try:
+            report = evaluate_log(con, lambda texts: embedder_for(settings()).embed(texts), split=split, k=k,
+                                  test_days=test_days, progress=bar)  # the embedder loads only if items have names
+        finally:
+            con.close()
+    report = {**report, "dataset": str(data), "import": imported}
     if as_json:
         print_json(report)
         return
     from rich.table import Table
 
+    cols = (f"ndcg@{k}", f"precision@{k}", f"recall@{k}", f"map@{k}", "coverage")
+    dates = report["split"]
+    where = (f"{dates['test_from']}..{dates['test_to']}" if dates["kind"] == "temporal" else dates["holdout"])
     for protocol, v in report["protocols"].items():
-        t = Table("model", "recall@10", "ndcg@10", "map@10", "coverage",
-                  title=f"protocol {protocol}: {report['split']['test_from']}..{report['split']['test_to']}")
+        t = Table("model", *cols, title=f"protocol {protocol}, {split} split: {where}")
         for m, x in v["models"].items():
-            t.add_row(m, *(f"{x[c]:.4f}" for c in ("recall@10", "ndcg@10", "map@10", "coverage")))
+            t.add_row(m, *(f"{x[c]:.4f}" for c in cols))
         console().print(t)
 
 

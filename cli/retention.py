@@ -7,7 +7,20 @@ from pathlib import Path
 
 import typer
 
-from cli.common import console, eval_app, friendly, print_json, progress, settings, train_app
+from cli.common import (
+    DATE_FORMAT,
+    IDS,
+    OFFSETS,
+    console,
+    eval_app,
+    friendly,
+    import_for_eval,
+    import_options,
+    print_json,
+    progress,
+    settings,
+    train_app,
+)
 
 app = typer.Typer()  # merged into the `retain` app by cli.main
 
@@ -35,38 +48,35 @@ def eval_churn(
     data: Path = typer.Option(None, "--data", help="an importable file: Online Retail, or a generic transaction log"),
     mapping: Path = typer.Option(None, "--mapping", help="column mapping for a generic log"),
     cutoff: str = typer.Option("2011-09-09", "--cutoff", help="test cutoff (YYYY-MM-DD)"),
-    horizon: int = typer.Option(90, "--horizon", help="H: churned = no purchase in H days after the cutoff"),
+    horizon: int = typer.Option(90, "--horizon", min=1, help="H: churned = no purchase in H days after the cutoff"),
+    date_format: str = DATE_FORMAT,
+    offsets: str = OFFSETS,
+    ids: str = IDS,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Temporal-holdout evaluation of LightGBM beside logreg, MLP, recency and BG/NBD, for both populations."""
+    """Temporal-holdout evaluation of LightGBM beside logreg, MLP, recency and BG/NBD, for both populations.
+
+    The import report (rows read, and every rejection with its reason) is printed on stderr and kept in the JSON
+    under "import"; a label window the data stops short of is refused."""
     from core.errors import RetainError
     from retention.evaluate import evaluate
     from shop.db import connect
-    from shop.importers import run_import
 
     try:
         test_cutoff = dt.date.fromisoformat(cutoff)
     except ValueError:
         raise RetainError(f"--cutoff {cutoff!r} is not a date (YYYY-MM-DD)") from None
+    imported = None
     if data is not None:
-        con = connect(None)
-        import gzip
-
-        if not data.exists():
-            raise RetainError(f"{data}: no such file")
-        with data.open("rb") as f:
-            gz = f.read(2) == b"\x1f\x8b"
-        with (gzip.open(data, "rt", errors="replace") if gz else data.open(encoding="utf-8", errors="replace")) as f:
-            first = f.readline()
-        source = "online-retail" if ("InvoiceNo" in first or "Invoice" in first) and not mapping else "generic"
+        options = import_options(date_format, offsets, ids)
         with progress() as bar:
-            run_import(con, source, data, mapping=mapping, progress=bar)
+            con, imported = import_for_eval(data, mapping, options, bar)
         name = str(data)
     else:
         con = connect(settings().db_path, read_only=True)
         name = str(settings().db_path)
     report = evaluate(con, test_cutoff, horizon)
-    report = {"dataset": name, **report}
+    report = {"dataset": name, **report, **({"import": imported} if imported else {})}
     if as_json:
         print_json(report)
         return

@@ -6,12 +6,24 @@ from pathlib import Path
 
 import typer
 
-from cli.common import bench_app, console, err_console, friendly, print_json, progress, settings
+from cli.common import (
+    DATE_FORMAT,
+    IDS,
+    OFFSETS,
+    bench_app,
+    console,
+    err_console,
+    friendly,
+    import_options,
+    print_import_report,
+    print_json,
+    progress,
+    settings,
+)
 
 app = typer.Typer()  # merged into the `retain` app by cli.main
 
 SOURCES = ["online-retail", "tau-retail", "generic"]
-
 
 @app.command()
 @friendly
@@ -32,44 +44,28 @@ def import_(
     source: str = typer.Argument(..., help=f"one of: {', '.join(SOURCES)}"),
     path: Path = typer.Argument(..., help="file (or, for tau-retail, the folder with users/orders/products)"),
     mapping: Path = typer.Option(None, "--mapping", help="generic: JSON column mapping (see README)"),
+    date_format: str = DATE_FORMAT,
+    offsets: str = OFFSETS,
+    ids: str = IDS,
     as_json: bool = typer.Option(False, "--json", help="print the report as one JSON object"),
 ) -> None:
     """Import a data source into the store: validated, all-or-nothing, idempotent."""
     from shop.db import connect
     from shop.importers import run_import
 
+    options = import_options(date_format, offsets, ids)
     s = settings()
     s.ensure_dirs()
     con = connect(s.db_path)
     try:
         with progress() as bar:
-            report = run_import(con, source, path, mapping=mapping, progress=bar)
+            report = run_import(con, source, path, mapping=mapping, progress=bar, options=options)
     finally:
         con.close()
     if as_json:
         print_json(report)
     else:
-        _print_report(report)
-
-
-def _print_report(report: dict) -> None:
-    from rich.table import Table
-
-    c = console()
-    c.print(f"[bold]{report['source']}[/] from {report['path']}: {report['rows_read']:,} rows read "
-            f"in {report['seconds']:.1f} s")
-    if not any(report["inserted"].values()) and not any((report.get("updated") or {}).values()):
-        c.print("nothing new: everything in this file is already in the store")
-    updated = report.get("updated") or {}
-    t = Table("table", "inserted", *(["updated"] if updated else []))
-    for k, v in report["inserted"].items():
-        t.add_row(k, f"{v:,}", *([f"{updated.get(k, 0):,}"] if updated else []))
-    c.print(t)
-    if report["rejected"]:
-        r = Table("rejected because", "rows")
-        for k, v in report["rejected"].items():
-            r.add_row(k, f"{v:,}")
-        c.print(r)
+        print_import_report(report)
 
 
 @app.command()
@@ -100,11 +96,15 @@ def serve(
     host: str = typer.Option(None, "--host", help="default: $RETAIN_UI_HOST or 127.0.0.1"),
     port: int = typer.Option(None, "--port", help="default: $RETAIN_UI_PORT or 7860"),
     mcp: bool = typer.Option(False, "--mcp", help="also expose the tools over MCP"),
+    demo: bool = typer.Option(False, "--demo", help="demo mode: the customer picker, /shop-demo/ and a widget "
+                                                   "secret generated for this run if none is set"),
 ) -> None:
     """Serve the web app."""
     from ui.app import launch
 
     s = settings()
+    if demo:
+        s = s.model_copy(update={"demo": True})
     launch(s, host=host or s.ui_host, port=port or s.ui_port, mcp=mcp)
 
 

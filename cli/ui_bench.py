@@ -14,6 +14,11 @@ def _percentile(xs: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))] if s else float("nan")
 
 
+def _text(history: list) -> str:
+    last = history[-1]["content"]
+    return str(last[0]["text"]) if isinstance(last, list) else str(last)
+
+
 @bench_app.command("ui")
 @friendly
 def bench_ui(
@@ -23,7 +28,8 @@ def bench_ui(
     url: str = typer.Option(None, "--url", help="an app already running (default: start one on a free port)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """N concurrent shopper sessions (pick a demo customer, ask T questions) against 127.0.0.1; p50/p95 per turn."""
+    """N concurrent shopper sessions (verify in the chat as a demo customer, then ask T questions) against
+    127.0.0.1; p50/p95 per question turn (the verification turn is reported apart)."""
     import socket
     import statistics
     import threading
@@ -45,7 +51,7 @@ def bench_ui(
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(build(s, resolve_logins(s.ui_users)), host="127.0.0.1", port=port,
+        server = uvicorn.Server(uvicorn.Config(build(s, resolve_logins(s)), host="127.0.0.1", port=port,
                                                log_level="error"))
         threading.Thread(target=server.run, daemon=True).start()
         while not server.started:
@@ -54,25 +60,33 @@ def bench_ui(
     from gradio_client import Client
 
     from ui.context import AppContext
-    from ui.shopper import demo_customers
 
-    customers = [cid for _, cid in demo_customers(AppContext(s))] or ["none"]
+    customers = [(r["email"], r["zip"]) for r in AppContext(s).rows(
+        "SELECT c.email, min(a.zip) AS zip FROM customers c JOIN addresses a USING (customer_id) WHERE c.is_synthetic "
+        "AND c.email IS NOT NULL GROUP BY c.customer_id, c.email ORDER BY c.customer_id LIMIT 50")]
+    if not customers:
+        raise NotFoundError(f"no demo customer with an email and an address in {s.db_path}")
     latencies: list[float] = []
+    verify: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
 
     def one(i: int) -> None:
         try:
             c = Client(url, verbose=False)
-            c.predict(customers[i % len(customers)], api_name="/pick_customer")
-            history: list = []
+            email, zip_code = customers[i % len(customers)]
+            t0 = time.perf_counter()
+            history: list = c.predict(f"my email is {email}, postcode {zip_code}", [], api_name="/ask")[0]
+            with lock:
+                verify.append(time.perf_counter() - t0)
+                if "verified" not in _text(history):
+                    errors.append(f"session {i}: not verified: {_text(history)[:150]}")
             for t in range(turns):
                 t0 = time.perf_counter()
                 out = c.predict(QUESTIONS[(i + t) % len(QUESTIONS)], history, api_name="/ask")
                 dt = time.perf_counter() - t0
                 history = out[0]
-                last = history[-1]["content"]
-                text = last[0]["text"] if isinstance(last, list) else str(last)
+                text = _text(history)
                 with lock:
                     latencies.append(dt)
                     if text.startswith("Sorry, something went wrong"):
@@ -94,6 +108,7 @@ def bench_ui(
               "wall_seconds": round(wall, 2),
               "p50_s": round(_percentile(latencies, 0.5), 3), "p95_s": round(_percentile(latencies, 0.95), 3),
               "mean_s": round(statistics.fmean(latencies), 3) if latencies else None,
+              "verify_p50_s": round(_percentile(verify, 0.5), 3),
               "throughput_rps": round(len(latencies) / wall, 2) if wall else None}
     if as_json:
         print_json(report)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -80,6 +80,18 @@ class Settings(BaseSettings):
     max_doc_bytes: int = 5_000_000
     demo_customers: int = 1200
     policy: Policy = Field(default_factory=Policy)
+    # the web app's shopper side (issue 14 point 4, issue 18)
+    demo: bool = Field(False, description="demo mode (`retain serve --demo`): the customer picker and /shop-demo/")
+    widget_secret: SecretStr | None = Field(None, description="secret shared with the shop for signed widget "
+                                            "identities (HMAC-SHA256 of customer_id[.exp]); unset = refused")
+    ui_workers: int = Field(8, ge=1, le=64, description="shopper turns answered at once (Gradio concurrency)")
+    max_message_chars: int = Field(4000, ge=1, description="longest chat message accepted")
+    max_upload_bytes: int = Field(10_000_000, ge=1, description="largest file the staff console accepts")
+    auth_max_failures_session: int = Field(3, ge=1, description="failed in-chat verifications per conversation")
+    auth_max_failures_account: int = Field(5, ge=1, description="failed verifications per account per window")
+    auth_lock_minutes: int = Field(15, ge=1, description="window and lock time of the per-account limit")
+    login_max_failures: int = Field(5, ge=1, description="failed staff logins per user or client per window")
+    login_lock_seconds: int = Field(300, ge=1, description="window and lock time of the login throttle")
 
     @property
     def db_path(self) -> Path:

@@ -36,6 +36,15 @@ _TEXTS: dict[str, Callable[[float], str]] = {
     "cart_abandon_rate_90d": lambda v: f"abandons {v:.0%} of carts",
     "gap_trend": lambda v: "the time between orders is growing",
     "avg_rating": lambda v: f"average review rating {v:.1f}",
+    "avg_order_value": lambda v: f"average order {v:.0f}",
+    "mean_gap_days": lambda v: f"usually orders every {v:.0f} days",
+    "std_gap_days": lambda v: f"irregular gaps between orders (give or take {v:.0f} days)",
+    "last_gap_days": lambda v: f"{v:.0f} days between their last two orders",
+    "orders_90_180d": lambda v: f"{int(v)} order(s) three to six months ago",
+    "avg_basket_lines": lambda v: f"{v:.1f} different items per order on average",
+    "distinct_products": lambda v: f"has bought {int(v)} different product(s)",
+    "avg_dwell_30d": lambda v: f"visits lasted {v:.0f} s on average in the last 30 days",
+    "reviews_n": lambda v: f"{int(v)} review(s) written",
 }
 
 

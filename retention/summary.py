@@ -8,6 +8,7 @@ from typing import Any
 
 from core.config import Settings
 from core.errors import NotFoundError
+from retention.campaigns.models import TOP_TIERS
 from shop.db import rows as _rows
 
 LATEST = "(SELECT max(as_of) FROM churn_scores)"
@@ -30,7 +31,8 @@ def next_best_action(band: str, segment: str, drivers: list[dict[str, Any]], ope
 
 def customer_retention(con: Any, settings: Settings, customer_id: str) -> dict[str, Any]:
     rows = _rows(con, f"SELECT * FROM churn_scores WHERE customer_id = ? AND as_of = {LATEST}", [customer_id])
-    known = _rows(con, "SELECT first_name, last_name, email FROM customers WHERE customer_id = ?", [customer_id])
+    known = _rows(con, "SELECT first_name, last_name, email, phone, country FROM customers WHERE customer_id = ?",
+                  [customer_id])
     if not known:
         raise NotFoundError(f"no customer with id {customer_id!r}")
     if not rows:
@@ -47,8 +49,14 @@ def customer_retention(con: Any, settings: Settings, customer_id: str) -> dict[s
     reviews = _rows(con, "SELECT count(*) AS n, count(*) FILTER (WHERE rating >= 4) AS positive, count(*) FILTER "
                          "(WHERE rating = 3) AS neutral, count(*) FILTER (WHERE rating <= 2) AS negative FROM reviews "
                          "WHERE customer_id = ?", [customer_id])[0]
+    recent_tickets = _rows(con, "SELECT ticket_id, created_at::DATE AS date, category, status, subject, sentiment "
+                                "FROM tickets WHERE customer_id = ? ORDER BY created_at DESC LIMIT 5", [customer_id])
+    recent_reviews = _rows(con, "SELECT created_at::DATE AS date, rating, title, sentiment FROM reviews "
+                                "WHERE customer_id = ? ORDER BY created_at DESC LIMIT 5", [customer_id])
     drivers = json.loads(s["drivers"]) if s["drivers"] else []
     return {"customer_id": customer_id, "name": f"{known[0]['first_name']} {known[0]['last_name']}",
+            "email": known[0]["email"], "phone": known[0]["phone"], "country": known[0]["country"],
+            "recent_tickets": recent_tickets, "recent_reviews": recent_reviews,
             "as_of": str(s["as_of"]), "probability": s["churn_probability"],
             "churn_probability": s["churn_probability"], "risk_band": s["risk_band"], "drivers": drivers,
             "segment": s["segment"], "rfm": s["rfm"], "clv_12m": s["clv_12m"], "lifecycle_stage": s["lifecycle_stage"],
@@ -62,7 +70,10 @@ def at_risk(con: Any, segment: str | None = None, band: str = "high", limit: int
     sql = (f"SELECT s.customer_id, c.first_name, c.last_name, s.churn_probability, s.risk_band, s.segment, s.clv_12m "
            f"FROM churn_scores s JOIN customers c USING (customer_id) WHERE s.as_of = {LATEST} AND s.risk_band = ?")
     params: list[Any] = [band]
-    if segment:
+    if segment and segment.lower() == "vip":  # the top tiers
+        sql += f" AND s.segment IN ({', '.join('?' for _ in TOP_TIERS)})"
+        params += list(TOP_TIERS)
+    elif segment:
         sql += " AND lower(s.segment) = lower(?)"
         params.append(segment)
     return _rows(con, sql + " ORDER BY s.churn_probability DESC LIMIT ?", [*params, limit])

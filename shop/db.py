@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from importlib import resources
@@ -83,14 +84,17 @@ def connect(path: Path | str | None, read_only: bool = False) -> duckdb.DuckDBPy
 
 
 _CAUSES = (  # (what the OS or DuckDB says, what it means for the user)
-    (("no space left", "disk full", "disk is full"), "the disk is full; free some space and try again"),
+    (("no space left", "disk full", "disk is full", "file too large", "quota exceeded"),
+     "the disk is full; free some space and try again"),
     (("read-only file system", "permission denied", "access is denied", "operation not permitted"),
      "the data dir is read-only; use a writable --data-dir (or RETAIN_DATA_DIR) or fix its permissions"),
     (("could not set lock", "conflicting lock", "lock on file"),
      "the store is in use by another process (locked); stop the other `retain` process (e.g. `retain serve`) "
      "and try again"),
+    (("could not write file", "could not read file", "could not open file", "could not truncate file",
+      "could not fsync"), "the store's files can't be read or written; check the data dir's disk"),
 )
-_ERRNO = {errno.ENOSPC: 0, errno.EDQUOT: 0, errno.EROFS: 1, errno.EACCES: 1, errno.EPERM: 1}
+_ERRNO = {errno.ENOSPC: 0, errno.EDQUOT: 0, errno.EFBIG: 0, errno.EROFS: 1, errno.EACCES: 1, errno.EPERM: 1}
 
 
 def store_cause(e: BaseException) -> str | None:
@@ -117,7 +121,7 @@ def as_store_error(e: BaseException, path: Path | str | None = None) -> StoreErr
     return StoreError(f"{where}: {cause}")
 
 
-_IN_TRANSACTION: set[int] = set()  # connections (or cursors) with a transaction open through transaction()
+_IN_TRANSACTION: set[tuple[int, int]] = set()  # (connection or cursor, thread) with a transaction() open
 
 
 @contextmanager
@@ -125,7 +129,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     """All-or-nothing: commit on success, roll back on any error (a failed commit included). Re-entrant: inside
     another transaction() on the same connection it joins that one, so a write helper can be composed into a
     bigger transaction (shop.writes.run_once)."""
-    key = id(con)
+    key = (id(con), threading.get_ident())  # another thread on the same connection never joins this one
     if key in _IN_TRANSACTION:
         yield con
         return

@@ -18,7 +18,7 @@ from core.errors import NotFoundError, RetainError
 from shop.clock import shop_today
 from shop.db import rows as _rows
 from shop.db import scalar, transaction
-from shop.redact import redact, scrub
+from shop.redact import redact, scrub  # noqa: F401 - redact is imported from here too
 
 if TYPE_CHECKING:
     import duckdb
@@ -30,7 +30,7 @@ def audit(con: duckdb.DuckDBPyConnection, role: str, actor_id: str | None, actio
           details: dict[str, Any], ok: bool) -> None:
     """One audit row: who (the principal's role and actor id), what, on what, whether it happened; the details
     with personal data masked (shop.redact)."""
-    text = redact(json.dumps(scrub(details), default=str, ensure_ascii=False))
+    text = json.dumps(scrub(json.loads(json.dumps(details, default=str))), ensure_ascii=False)
     con.execute("INSERT INTO audit_log (actor_role, actor_id, action, target, details, ok) VALUES (?, ?, ?, ?, ?, ?)",
                 [role, actor_id, action, target, text, ok])
 

@@ -3,6 +3,7 @@ addresses and postcodes in free text, and address/contact fields in structured d
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -43,9 +44,17 @@ def redact(text: str) -> str:
 
 
 def scrub(value: Any) -> Any:
-    """A copy of structured details with address and contact fields blanked (free text is left to redact)."""
+    """A copy of structured details safe for the audit trail: address and contact fields blanked, every text
+    (keys too) through redact, and a long integer (a phone or card given as a number) masked as text. Masking
+    leaf by leaf keeps the details valid JSON whatever they hold."""
     if isinstance(value, dict):
-        return {k: "[redacted]" if k in PII_KEYS and value[k] else scrub(value[k]) for k in value}
-    if isinstance(value, list | tuple):
+        return {redact(str(k)): "[redacted]" if k in PII_KEYS and value[k] else scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
         return [scrub(v) for v in value]
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)   # NaN and infinities are not JSON
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1_000_000:
+        return redact(str(value))   # a phone or card number typed as a number; amounts (floats) stay numbers
     return value

@@ -29,8 +29,11 @@ ATTEMPTS = 60  # write-write conflicts retried (the re-check then sees the winne
 
 
 def _conflict(e: BaseException) -> bool:
+    """A write-write conflict with a concurrent transaction (worth a retry), not a failing disk."""
     import duckdb
 
+    if store_cause(e) is not None:
+        return False
     return isinstance(e, duckdb.TransactionException | duckdb.ConstraintException) or "conflict" in str(e).lower()
 
 
@@ -44,9 +47,12 @@ def run_once(con: duckdb.DuckDBPyConnection, key: str, tool: str, role: str, act
     for attempt in range(ATTEMPTS):
         try:
             with transaction(con):
-                earlier = scalar(con, "SELECT result FROM write_actions WHERE action_key = ?", [key])
-                if earlier is not None:  # confirmed twice: report what the first confirm did
-                    return {"kind": "done", "action": tool, **json.loads(earlier), "repeat": True}
+                earlier = con.execute("SELECT result, actor_role, actor_id FROM write_actions WHERE action_key = ?",
+                                      [key]).fetchall()
+                if earlier and tuple(earlier[0][1:]) != (role, actor_id):  # never another principal's result
+                    raise RetainError("that confirmation belongs to another conversation")
+                if earlier:  # confirmed twice: report what the first confirm did
+                    return {"kind": "done", "action": tool, **json.loads(earlier[0][0]), "repeat": True}
                 result = write(con)
                 con.execute("INSERT INTO write_actions (action_key, tool, actor_role, actor_id, target, result) "
                             "VALUES (?, ?, ?, ?, ?, ?)",

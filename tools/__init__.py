@@ -76,8 +76,21 @@ def call(session: Session, name: str, args: dict[str, Any]) -> dict[str, Any]:
             logging.getLogger("retain.tools").exception("tool %s failed", name)
             result = {"kind": "error", "message": "Sorry, I can't reach that information right now "
                                                   f"({type(e).__name__}). A colleague can help: just ask for a human."}
-    audit(session.con, role, session.principal.actor_id, f"tool:{name}", None,
-          {"args": args, "result_kind": result.get("kind")}, result.get("kind") not in ("refusal", "error"))
+    try:
+        audit(session.con, role, session.principal.actor_id, f"tool:{name}", None,
+              {"args": args, "result_kind": result.get("kind")}, result.get("kind") not in ("refusal", "error"))
+    except Exception as e:  # a call that can't be audited (disk full, read-only store) is not answered
+        from shop.db import as_store_error
+
+        if as_store_error(e) is None:
+            raise
+        import logging
+
+        logging.getLogger("retain.tools").error("could not audit tool %s for %s: %s", name, role, e)
+        session.pending = None
+        result = {"kind": "error", "message": "I can't do that right now: the shop's records can't be saved (a "
+                                              "storage problem on our side). Nothing was changed; please try again "
+                                              "later, or ask for a human."}
     return result
 
 

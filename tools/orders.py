@@ -21,8 +21,8 @@ CONFIRM = " Shall I go ahead? Please answer yes or no."
 def me(session: Session) -> str:
     cid = session.principal.customer_id
     if not cid:
-        raise PermissionDenied("Please verify your identity first: tell me your email address, or your full name "
-                               "and zip/postcode.")
+        raise PermissionDenied("Please verify your identity first: tell me your email address plus your zip/postcode "
+                               "or an order number, or your full name and zip/postcode.")
     return cid
 
 

@@ -14,7 +14,7 @@ from tools.orders import NoArgs, me
 
 
 class SegmentArg(BaseModel):
-    segment: str = Field("", description="segment name, e.g. champions, at risk, loyal; empty = all")
+    segment: str = Field("", description="segment name, e.g. champions, at risk, loyal; vip = the top tiers; empty = all")
     band: str = Field("high", description="risk band: high, medium or low")
 
 

@@ -1,7 +1,8 @@
 """The web app: one FastAPI server with several Gradio Blocks mounted on it.
 
-    /           shopper support page (public; the principal is the demo customer picked in the session)
-    /widget     the same support chat, compact, for embedding in a shop page (see README)
+    /           shopper support page (public; anonymous until verified in the chat or signed; demo: a picker)
+    /widget     the same support chat, compact, for embedding in a shop page with a signed identity (see README)
+    /shop-demo  (demo mode only) a sample shop page that embeds the widget for a signed-in persona
     /staff      staff console + analytics + knowledge admin (login)
     /marketing  campaign workbench + analytics (login)
     /tools      public, principal-free shopper tools (help-centre search); with --mcp also an MCP server
@@ -86,29 +87,48 @@ def build(settings: Settings, logins: Logins | None = None, mcp: bool = False) -
     import gradio as gr
     from fastapi import FastAPI
 
+    from ui import guard
+    from ui.identity import with_demo_secret
     from ui.shopper import build_shopper
 
-    logins = logins or resolve_logins(settings.ui_users)
+    logins = logins or resolve_logins(settings)
+    settings = with_demo_secret(settings)
     ctx = AppContext(settings)
     app = FastAPI(title="retain")
-    auth = list(logins.users.items())
-    msg = "Staff login (see RETAIN_UI_USERS, or the password printed at start)."
-    gr.mount_gradio_app(app, build_staff(ctx), "/staff", auth=auth, auth_message=msg, css=CSS)
-    gr.mount_gradio_app(app, build_marketing(ctx), "/marketing", auth=auth, auth_message=msg, css=CSS)
-    gr.mount_gradio_app(app, build_tools(ctx), "/tools", mcp_server=mcp)
-    gr.mount_gradio_app(app, build_shopper(ctx, widget=True), "/widget", css=CSS)
-    gr.mount_gradio_app(app, build_shopper(ctx), "/", css=CSS)
+    throttle = guard.LoginThrottle(settings.login_max_failures, settings.login_lock_seconds)
+    guard.install(app, throttle)
+    def private(console: str) -> dict[str, Any]:
+        """Login for one console: a right password (throttled) of a user whose role that console admits."""
+        return {"auth": lambda user, password: throttle.check(user, password, logins)
+                and logins.admits(console, user),
+                "auth_message": f"{console.title()} login (users: `retain users add NAME --role ROLE`).",
+                "css": CSS, "max_file_size": settings.max_upload_bytes}
+
+    gr.mount_gradio_app(app, build_staff(ctx), "/staff", **private("staff"))
+    gr.mount_gradio_app(app, build_marketing(ctx), "/marketing", **private("marketing"))
+    gr.mount_gradio_app(app, build_tools(ctx), "/tools", mcp_server=mcp, max_file_size=1)
+    if settings.demo:
+        from ui.sample_shop import mount_sample_shop
+
+        mount_sample_shop(app, settings)
+    gr.mount_gradio_app(app, build_shopper(ctx, widget=True), "/widget", css=CSS, max_file_size=1)
+    gr.mount_gradio_app(app, build_shopper(ctx), "/", css=CSS, max_file_size=1)
     app.state.retain_ctx = ctx
     return app
 
 
 def launch(settings: Settings, host: str, port: int, mcp: bool = False) -> None:
+    """Serve the app (`retain serve`; `--demo` sets settings.demo)."""
     import uvicorn
 
-    logins = resolve_logins(settings.ui_users)
-    if logins.generated:
-        print(f"staff/marketing login: user 'staff', password '{logins.generated}' (generated for this run; "
-              "set RETAIN_UI_USERS='user:password,...' to configure)", file=sys.stderr, flush=True)
+    from ui.auth import demo_logins_path
+
+    logins = resolve_logins(settings)
+    if not logins.users:
+        print("no staff or marketing users yet: add one with `retain users add NAME --role staff|marketer|admin`",
+              file=sys.stderr, flush=True)
+    elif settings.demo and demo_logins_path(settings).exists():
+        print(f"demo logins (user password) are in {demo_logins_path(settings)}", file=sys.stderr, flush=True)
     app = build(settings, logins, mcp=mcp)
     print(f"retain app on http://{host}:{port}/ (staff: /staff, marketing: /marketing, widget: /widget"
           + (f", MCP: http://{host}:{port}/tools/gradio_api/mcp/" if mcp else "") + ")", file=sys.stderr, flush=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ui import campaign_results, plots
+from ui.auth import user_of
 from ui.context import AppContext, available, not_available
 
 DRAFT_HEADERS = ["customer", "channel", "arm", "language", "subject", "status", "flags"]
@@ -240,13 +241,13 @@ def build_campaigns_tab(ctx: AppContext, page: Any = None, user: str = "marketer
             cur.close()
         return "That customer is not in this audience." if res is None else render_preview(*res)
 
-    def do_approve(cid: str, ids: str) -> tuple[str, list[list[Any]]]:
+    def do_approve(cid: str, ids: str, request: Any = None) -> tuple[str, list[list[Any]]]:
         if not cid:
             return "Build an audience or open a campaign first.", []
         cur = ctx.cursor()
         try:
             wanted = [i.strip() for i in ids.split(",") if i.strip()] or None
-            res = service.approve(cur, ctx.settings, cid, wanted, approver=user)
+            res = service.approve(cur, ctx.settings, cid, wanted, approver=user_of(request, user))
             msg = f"Approved {res['approved']} drafts ({res['flagged']} flagged, never approvable)."
         except Exception as e:
             msg = f"**Could not approve:** {e}"
@@ -296,6 +297,7 @@ def build_campaigns_tab(ctx: AppContext, page: Any = None, user: str = "marketer
     select.__annotations__["evt"] = gr.SelectData
     drafts.select(select, drafts, [pv_cust, pv_chan], api_visibility="private")
     pv_btn.click(do_preview, [camp, pv_cust, pv_chan], preview, api_visibility="private")
+    do_approve.__annotations__["request"] = gr.Request    # the logged-in user is the approver
     approve_btn.click(do_approve, [camp, approve_ids], [status, drafts], api_visibility="private")
     export_btn.click(do_export, camp, [status, files], api_visibility="private")
     results_btn.click(do_results, [camp, mode], [results, conv_plot, curve_plot, revenue_plot],

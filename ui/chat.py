@@ -34,6 +34,13 @@ def assistant(ctx: AppContext, role: str, actor: str | None, thread_id: str) -> 
         return ctx.cache[key]
 
 
+def signed_in_as(ctx: AppContext, role: str, actor: str | None, thread_id: str) -> str | None:
+    """The customer this conversation's principal is now (set by a verification completed in the chat)."""
+    with _LOCK:
+        bot = ctx.cache.get(f"assistant:{role}:{actor}:{thread_id}")
+    return bot.session.principal.customer_id if bot is not None else None
+
+
 def step_messages(reply: Any) -> list[dict[str, Any]]:
     """Tool calls as collapsible steps and citations as one expandable 'sources' block."""
     msgs: list[dict[str, Any]] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
 import tempfile
 import uuid
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ui import plots
+from ui.auth import user_of
 from ui.chat import stream_reply
 from ui.context import AppContext, available, not_available
 
@@ -59,15 +61,53 @@ def retention_card(ctx: AppContext, customer_id: str) -> dict[str, Any] | None:
     return card
 
 
-def card_markdown(cid: str, card: dict[str, Any]) -> str:
+def _text(value: Any) -> str:
+    """Untrusted text (names, ticket subjects, review titles) shown as plain text: no HTML, links or images."""
+    if value is None or value == "":
+        return "—"
+    return html.escape(str(value)).replace("|", "&#124;").replace("[", "&#91;").replace("]", "&#93;") \
+        .replace("*", "&#42;").replace("_", "&#95;").replace("`", "&#96;").replace("\n", " ")
+
+
+SENTIMENT = {"positive": "🙂 positive", "neutral": "😐 neutral", "negative": "🙁 negative"}
+
+
+def card_markdown(cid: str, card: dict[str, Any], currency: str = "£") -> str:
+    """The retention card: who, how valuable, how at risk and why (in words, with direction), history."""
     clv = card.get("clv_12m")
-    lines = [f"### Customer {cid}",
-             f"**churn probability** {100 * float(card['probability']):.1f}% · **risk** {card.get('risk_band')}",
-             f"**segment** {card.get('segment') or '—'} · **lifecycle** {card.get('lifecycle_stage') or '—'} · "
-             f"**CLV 12m** {'—' if clv is None else f'£{float(clv):,.2f}'}"]
+    name = card.get("name")
+    contact = " · ".join(_text(card[k]) for k in ("email", "phone", "country") if card.get(k))
+    lines = [f"### {_text(name) + ' · ' if name else ''}Customer {cid}"]
+    if contact:
+        lines.append(f"**contact** {contact}")
+    lines += [f"**churn probability** {100 * float(card['probability']):.1f}% · **risk** {card.get('risk_band')}",
+              f"**segment** {card.get('segment') or '—'} · **lifecycle** {card.get('lifecycle_stage') or '—'} · "
+              f"**CLV 12m** {'—' if clv is None else f'{currency}{float(clv):,.2f}'}"]
+    if "orders" in card:
+        spend = card.get("total_spend")
+        lines.append(f"**orders** {card['orders']} · **last order** {card.get('last_order') or '—'} · **total spend** "
+                     f"{'—' if spend is None else f'{currency}{float(spend):,.2f}'}")
     if card.get("next_best_action"):
         nba = card["next_best_action"]
         lines.append(f"**next best action** {nba.get('text', nba) if isinstance(nba, dict) else nba}")
+    drivers = card.get("drivers") or []
+    if drivers:
+        lines.append("**why at risk** (what pushes the risk up, strongest first)\n\n" + "\n".join(
+            f"- ↑ raises risk: {_text(d.get('text') or d.get('feature'))}" for d in drivers))
+    tickets, reviews = card.get("tickets") or {}, card.get("reviews") or {}
+    if tickets:
+        lines.append(f"**tickets** {tickets.get('total', 0)} ({tickets.get('open', 0)} open)")
+    if card.get("recent_tickets"):
+        lines.append("| ticket | date | category | status | subject | sentiment |\n|---|---|---|---|---|---|\n" + "\n".join(
+            f"| {_text(t['ticket_id'])} | {t['date']} | {_text(t['category'])} | {_text(t['status'])} | "
+            f"{_text(t['subject'])} | {SENTIMENT.get(t.get('sentiment') or '', '—')} |" for t in card["recent_tickets"]))
+    if reviews:
+        lines.append(f"**reviews** {reviews.get('n', 0)}: {reviews.get('positive', 0)} positive, "
+                     f"{reviews.get('neutral', 0)} neutral, {reviews.get('negative', 0)} negative (by rating)")
+    if card.get("recent_reviews"):
+        lines.append("| date | rating | title | sentiment |\n|---|---|---|---|\n" + "\n".join(
+            f"| {r['date']} | {'★' * int(r['rating'] or 0)} | {_text(r['title'])} | "
+            f"{SENTIMENT.get(r.get('sentiment') or '', '—')} |" for r in card["recent_reviews"]))
     return "\n\n".join(lines)
 
 
@@ -79,7 +119,7 @@ def open_card(ctx: AppContext, customer_id: str) -> tuple[str, Any, Any, Any]:
     if card is None:
         return (f"### Customer {customer_id}\n\nNo churn score yet: " + not_available("The churn model",
                 "retention.pipeline") + " (or run `retain demo`).", None, None, ev)
-    return (card_markdown(customer_id, card), plots.risk_gauge(float(card["probability"]), str(card["risk_band"])),
+    return (card_markdown(customer_id, card, ctx.settings.policy.currency_symbol), plots.risk_gauge(float(card["probability"]), str(card["risk_band"])),
             plots.drivers_bar(card.get("drivers") or []), ev)
 
 
@@ -162,11 +202,12 @@ def build_staff_tab(ctx: AppContext, user: str = "staff") -> None:
         sbot = gr.Chatbot(height=320, elem_id="staff-chat")
         sbox = gr.Textbox(placeholder="e.g. why is customer 12347 at risk?", show_label=False)
 
-        def staff_ask(text: str, history: list[dict[str, Any]], thread: str) -> Any:
+        def staff_ask(text: str, history: list[dict[str, Any]], thread: str, request: Any = None) -> Any:
             box_update: Any = ""
-            for h, _ in stream_reply(ctx, "staff", user, thread, text, history):
+            for h, _ in stream_reply(ctx, "staff", user_of(request, user), thread, text, history):
                 yield h, box_update
                 box_update = gr.update()    # cleared once; what is typed meanwhile is kept and sent next
 
+        staff_ask.__annotations__["request"] = gr.Request    # the logged-in user is the audit actor
         sbox.submit(staff_ask, [sbox, sbot, sstate], [sbot, sbox], api_visibility="private",
                     trigger_mode="always_last")

@@ -46,8 +46,8 @@ class OfflineChatModel(BaseChatModel):
         earlier = messages[:last_human]
         after = messages[last_human + 1:]
         results = [tool_payload(m.content) for m in after if isinstance(m, ToolMessage)]
-        signed_in = "SIGNED_IN: yes" in system or any(
-            isinstance(m, ToolMessage) and '"kind": "auth", "ok": true' in _text(m) for m in messages)
+        signed_in = "SIGNED_IN: yes" in system or any(   # as the turn began: one plan for the whole turn
+            isinstance(m, ToolMessage) and '"kind": "auth", "ok": true' in _text(m) for m in earlier)
         history = [("human" if isinstance(m, HumanMessage) else "tool" if isinstance(m, ToolMessage) else "ai",
                     _text(m)) for m in earlier if not isinstance(m, SystemMessage)]
         lang = reply_language(_text(messages[last_human]), [t for k, t in history if k == "human"],

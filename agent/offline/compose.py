@@ -88,6 +88,8 @@ def _retention(r: dict[str, Any]) -> str:
 def _at_risk(r: dict[str, Any]) -> str:
     cs = r.get("customers") or []
     scope = f" in {r['segment']}" if r.get("segment") else ""
+    if (r.get("segment") or "").lower() == "vip":
+        scope = " in the top tiers (champions, loyal, can't lose)"
     if not cs:
         return f"No customers{scope} are in the {r.get('band')} risk band."
     rows = [f"- {c.get('customer_id')}: {float(c.get('churn_probability', 0)):.0%} ({c.get('segment')})" for c in cs]

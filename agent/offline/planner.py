@@ -6,15 +6,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from agent.offline import ops
+from agent.offline import clarify, ops
 from agent.offline import replies_zh as zh
 from agent.offline.router import Route, route
 from agent.offline.slots import order_ids
 
 ACCOUNT = {"list_orders", "order_details", "cancel_order", "return_items", "change_address", "refund_status",
            "profile", "recommend", "set_language", *ops.INTENTS}
-ASK_IDENTITY = ("I can help with that once you're verified: please tell me the email address on your account, "
-                "or your full name and zip/postcode.")
+ASK_IDENTITY = ("I can help with that once you're verified: please tell me the email address on your account plus "
+                "your zip/postcode or one of your order numbers, or your full name and zip/postcode.")
 DIRECT = {
     "greeting": "Hello! I can answer questions about our shop's policies and products, check your orders, and "
                 "help with cancellations, returns and address changes. What can I do for you?",
@@ -87,22 +87,43 @@ def _shopper_calls(r: Route, text: str, history: list[tuple[str, str]], lang: st
     raise ValueError(intent)
 
 
+IDENTITY_SLOTS = ("email", "first_name", "zip")
+
+
+def _identify(r: Route, text: str, role: str, history: list[tuple[str, str]], lang: str) -> Plan:
+    """Verify with the details in this message (and an order id given before: a second factor the tool accepts
+    only if the shopper typed it), then answer the account question of this message or of the last one before."""
+    args: dict[str, Any] = {k: r.slots[k] for k in ("email", "first_name", "last_name", "zip", "order_id")
+                            if k in r.slots}
+    if "order_id" not in args and (order := remembered_order(history)):
+        args["order_id"] = order
+    calls = [Call("verify_identity", args)]
+    if r.intent in ACCOUNT:
+        return Plan(calls + _shopper_calls(r, text, history, lang).calls)
+    for earlier in [t for k, t in history if k == "human"][-3:][::-1]:
+        prev = route(earlier, role)
+        if prev.intent != "identify" and not any(k in prev.slots for k in IDENTITY_SLOTS):
+            if prev.intent in ACCOUNT:
+                calls += _shopper_calls(prev, earlier, history, lang).calls
+            break
+    return Plan(calls)
+
+
 def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, str]], nn: Any = None,
               lang: str = "en") -> Plan:
     """history: earlier (kind, text) pairs, kind in human | ai | tool; lang: the reply language (en | zh)."""
     r = route(text, role, nn=nn)
+    if r.intent == "clarify":  # the learned router is unsure: ask, never guess (and never start a write)
+        return Plan([], clarify.question(r.alternatives, lang))
+    if r.intent == "out_of_scope":
+        return Plan([], clarify.OUT_OF_SCOPE["zh" if lang == "zh" else "en"])
     if r.intent in DIRECT:
         return Plan([], zh.DIRECT[r.intent] if lang == "zh" else DIRECT[r.intent])
     if role == "shopper" and r.intent == "set_language" and not signed_in:
         return Plan([], zh.LANGUAGE_NOTED[r.slots["language"]])  # nothing to store for an anonymous visitor
     if role == "shopper":
-        if r.intent == "identify":
-            calls = [Call("verify_identity", {k: r.slots[k] for k in ("email", "first_name", "last_name", "zip")
-                                              if k in r.slots})]
-            earlier = [t for k, t in history if k == "human"]
-            if earlier and (prev := route(earlier[-1], role)).intent in ACCOUNT:
-                calls += _shopper_calls(prev, earlier[-1], history, lang).calls
-            return Plan(calls)
+        if r.intent == "identify" or (not signed_in and any(k in r.slots for k in IDENTITY_SLOTS)):
+            return _identify(r, text, role, history, lang)
         if signed_in and (more := ops.follow_up(r.intent, text, history)):
             return Plan([Call(*more)])  # the answer to a tool's question (which item, option or method)
         if r.intent in ACCOUNT:
@@ -121,6 +142,8 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
             return Plan([], "Which customer? Please give their customer id.")
         name = "retention_summary" if r.intent == "retention_summary" else "customer_orders"
         return Plan([Call(name, {"customer_id": s["customer_id"]})])
+    if r.intent == "at_risk" and "customer_id" in s:  # "why is customer 15581 at risk?": that customer's picture
+        return Plan([Call("retention_summary", {"customer_id": s["customer_id"]})])
     if r.intent == "at_risk":
         return Plan([Call("at_risk_customers", {"segment": s.get("segment", ""), "band": s.get("band", "high")})])
     if r.intent == "search_customers":

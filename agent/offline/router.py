@@ -1,7 +1,14 @@
-"""Intent routing for the offline engine: keyword rules first, then nearest neighbour over labelled examples.
+"""Intent routing for the offline engine.
 
-`route(text, role)` returns the intent and the slots; it is a pure function of the text (plus, for the nearest
-neighbour fallback, an embedder), tested on its own and scored by `retain eval intents`.
+Safety and slot rules come first (injection, abuse, another customer's data, identifying oneself, a language
+request, a Chinese address given after being asked). A shopper's other messages go to the learned classifier
+(agent/offline/classifier.py); below its calibrated confidence the route is `clarify`, naming the two likeliest
+intents, so that no write intent starts from a guess. Staff and marketer messages keep their keyword rules, and
+`learned=False` gives the earlier keyword router (rules, then the optional nearest-example fallback) that
+`retain eval intents --baseline` prints beside the learned one.
+
+`route(text, role)` returns the intent and the slots; it is a pure function of the text, tested on its own and
+scored by `retain eval intents`.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ ABUSE = re.compile(r"\b(idiot|stupid|useless|shut up|damn you|f+u+c+k|shit|crap 
 INJECTION = re.compile(r"ignore (all |any |the )?(previous|prior|above) (instructions|rules)|system prompt|"
                        r"you are now|developer mode|pretend (you are|to be)|act as (an? )?(admin|staff)|" + zh.INJECTION_ZH, re.I)
 GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers)\b[\s!.,]*"
-                      r"(there)?[\s!.]*$|" + zh.GREETING_ZH, re.I)
+                      r"(?:there[\s!.]*)?$|" + zh.GREETING_ZH, re.I)
 
 # (intent, pattern) in priority order, per role; the first match wins.
 RULES: dict[str, list[tuple[str, str]]] = {
@@ -78,12 +85,17 @@ EXAMPLES_EN: dict[str, list[str]] = {
 EXAMPLES: dict[str, list[str]] = {k: v + zh.EXAMPLES_ZH.get(k, []) for k, v in EXAMPLES_EN.items()}
 
 
+# A question about one order already named ("that order", "这个订单"): the planner fills in the remembered id.
+THAT_ORDER = re.compile(r"\b(that|this|the same) order\b|(这个|那个|这笔|那笔|同一个?)订单", re.I)
+
+
 @dataclass
 class Route:
     intent: str
     slots: dict[str, Any] = field(default_factory=dict)
     confidence: float = 1.0
     via: str = "rule"
+    alternatives: list[tuple[str, float]] = field(default_factory=list)  # the learned router's top intents
 
 
 class NearestExamples:
@@ -105,14 +117,48 @@ def zh_chars(text: str) -> list[str]:
     return CJK.findall(text)
 
 
-def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, threshold: float = 0.55) -> Route:
+def learned(text: str, slots: dict[str, Any]) -> Route | None:
+    """The classifier's route, `clarify` when it is unsure; None when no model ships."""
+    from agent.offline.classifier import shipped
+
+    clf = shipped()
+    if clf is None:
+        return None
+    ranked = clf.rank(text)
+    intent, p = ranked[0]
+    if not clf.accepts(intent, p):
+        return Route("clarify", slots, confidence=p, via="learned", alternatives=ranked[:2])
+    if intent == "list_orders" and ("order_id" in slots or THAT_ORDER.search(text)):
+        intent = "order_details"  # "where is #W9000002", "the status of that order": that order, not the list
+    return Route(intent, slots, confidence=p, via="learned", alternatives=ranked[:2])
+
+
+# The classifier knows the coarse order intents; exchanges, item and payment changes and the default address
+# (agent/offline/ops.py, not yet in its corpus) are told apart from them by ops' rules, applied only where the
+# classifier chose an order intent or was unsure, never over policy, greetings or out-of-scope.
+OPS_REFINES = {"return_items", "cancel_order", "change_address", "profile", "order_details", "list_orders",
+               "refund_status", "clarify"}
+
+
+def _ops_override(r: Route, low: str) -> Route | None:
+    if r.intent not in OPS_REFINES:
+        return None
+    for intent, pattern in ops.RULES:
+        if re.search(pattern, low, re.I):
+            return Route(intent, r.slots, confidence=r.confidence, via="ops-rule", alternatives=r.alternatives)
+    return None
+
+
+def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, threshold: float = 0.55,
+          learn: bool = True) -> Route:
     slots = extract(text)
     low = text.lower().strip()
     if INJECTION.search(text):
         return Route("injection", slots)
     if ABUSE.search(text):
         return Route("abusive", slots)
-    if GREETING.match(text.strip()):
+    shopper_learned = learn and role == "shopper"
+    if not shopper_learned and GREETING.match(text.strip()):
         return Route("greeting", slots)
     chinese = bool(zh_chars(text))
     if role == "shopper" and ("email" in slots or ("zip" in slots and "first_name" in slots)) and \
@@ -127,6 +173,8 @@ def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, t
         return Route("set_language", {**slots, "language": lang})
     if chinese and role == "shopper" and "address" in slots:  # "改为广东省深圳市…，邮编518057" after being asked
         return Route("change_address", slots)
+    if shopper_learned and (r := learned(text, slots)) is not None:
+        return _ops_override(r, low) or r
     rules = (zh.RULES_ZH if chinese and role == "shopper" else []) + RULES.get(role, [])
     for intent, pattern in rules:
         if re.search(pattern, low, re.I):

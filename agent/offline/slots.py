@@ -10,12 +10,13 @@ from agent.offline import slots_zh as zh
 # ASCII word boundaries, so ids inside Chinese text ("订单W9000003到了吗", "订单581001") are found too
 ORDER = re.compile(r"#\s?W\s?(\d{7})(?!\d)|(?<![A-Za-z0-9_])W(\d{7})(?!\d)|(?<![A-Za-z0-9_#])(C?\d{6})(?![A-Za-z0-9_])",
                    re.I)
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# bounded parts, and a local part that starts where a run of its characters starts: linear on any input
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}")
 CUSTOMER = re.compile(r"\b(?:customer|client|id)\s*(?:id\s*)?#?\s*(\d{5})\b|\b([a-z]+_[a-z]+_\d{4})\b", re.I)
 ZIP = re.compile(r"\b(?:zip|postcode|post code|postal code)(?:\s+code)?\s*(?:is|:)?\s*([A-Z0-9]{2,4}\s?[0-9][A-Z]{2}|\d{5})",
                  re.I)
 NAME = re.compile(r"\b(?i:my name is|i am|i'm|this is|name:)\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)")
-ADDRESS = re.compile(r"\bto\s+(\d+[\w .'-]+?),\s*([A-Za-z .'-]+?)[, ]+([A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5})"
+ADDRESS = re.compile(r"\bto\s+(\d{1,6}[\w .'-]{1,80}?),\s*([A-Za-z .'-]{1,60}?)[, ]+([A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5})"
                      r"(?:,\s*([A-Za-z .]+))?\s*[.!]?$", re.I)
 SEGMENTS = ("champions", "loyal", "potential loyalists", "at risk", "can't lose", "hibernating", "lost", "new")
 BANDS = ("high", "medium", "low")
@@ -49,9 +50,13 @@ def extract(text: str) -> dict[str, Any]:
     if zh.CJK.search(text):
         zh.extract_into(slots, text)
     low = text.lower()
-    for seg in SEGMENTS:
-        if seg in low.replace("’", "'") and not (seg == "at risk" and "at risk in" in low):
-            slots["segment"] = seg
+    named = [seg for seg in SEGMENTS if seg in low.replace("’", "'")]
+    if len(named) > 1 and "at risk" in named:  # "who in the loyal segment is at risk": the segment is loyal
+        named.remove("at risk")
+    if named and not (named[-1] == "at risk" and "at risk in" in low):
+        slots["segment"] = named[-1]
+    if re.search(r"\b(vips?|very important|best customers|top (customers|tier))\b", low):
+        slots["segment"] = "vip"  # the top tiers: champions, loyal, can't lose (retention.summary.at_risk)
     if m := re.search(r"at risk (?:in|among|within) (?:the )?([a-z' ]+?)(?: segment| tier)?[?.!]*$", low):
         seg = m.group(1).strip()
         slots["segment"] = next((s for s in SEGMENTS if s in seg), seg)

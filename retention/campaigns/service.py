@@ -217,17 +217,25 @@ def export(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str,
         raise RetainError(f"campaign {campaign_id}: no approved draft for a consenting customer; nothing exported")
     today = shop_today(con)
     paths = export_paths(campaign_id, out_dir, formats)
-    with transaction(con):   # the sends are recorded only if the files are written, and the other way round
-        n = len(rows)
-        st._insert(con, "campaign_sends", {
-            "campaign_id": [campaign_id] * n, "customer_id": [r["customer_id"] for r in rows],
-            "channel": [r["channel"] for r in rows], "arm": [r["arm"] for r in rows],
-            "sent_at": [dt.datetime.combine(today, dt.time(9))] * n, "export_path": [str(paths[0])] * n},
-            or_ignore=True)
-        write_files(campaign_id, rows, paths)
-        st.set_status(con, campaign_id, "exported")
-        st.audit(con, "campaign.export", campaign_id, {"sends": len(rows), "files": [str(p) for p in paths],
-                                                       "skipped_no_consent": len(approved) - len(rows)})
+    earlier = {p for p in paths if p.exists()}   # a re-export's earlier files are replaced, never removed
+    try:
+        with transaction(con):   # the sends are recorded only if the files are written, and the other way round
+            n = len(rows)
+            st._insert(con, "campaign_sends", {
+                "campaign_id": [campaign_id] * n, "customer_id": [r["customer_id"] for r in rows],
+                "channel": [r["channel"] for r in rows], "arm": [r["arm"] for r in rows],
+                "sent_at": [dt.datetime.combine(today, dt.time(9))] * n, "export_path": [str(paths[0])] * n},
+                or_ignore=True)
+            write_files(campaign_id, rows, paths)
+            st.set_status(con, campaign_id, "exported")
+            st.audit(con, "campaign.export", campaign_id, {"sends": len(rows), "files": [str(p) for p in paths],
+                                                           "skipped_no_consent": len(approved) - len(rows)})
+    except BaseException:   # rolled back (e.g. a full disk at the audit row or the commit): no new files either
+        for p in paths:
+            p.with_name(p.name + ".part").unlink(missing_ok=True)
+            if p not in earlier:
+                p.unlink(missing_ok=True)
+        raise
     return {"campaign_id": campaign_id, "sends": len(rows), "skipped": len(approved) - len(rows),
             "files": [str(p) for p in paths], "by_channel": dict(Counter(r["channel"] for r in rows))}
 

@@ -17,8 +17,10 @@ ORDER = ("planned", "drafted", "approved", "exported", "analyzed")
 
 def audit(con: duckdb.DuckDBPyConnection, action: str, target: str, details: dict[str, Any], ok: bool = True,
           actor_role: str = "marketer", actor_id: str | None = None) -> None:
-    con.execute("INSERT INTO audit_log (actor_role, actor_id, action, target, details, ok) VALUES (?,?,?,?,?,?)",
-                [actor_role, actor_id, action, target, json.dumps(details, default=str), ok])
+    """A campaign step's audit row, through the shop's one audit writer (personal data masked)."""
+    from shop.queries import audit as shop_audit
+
+    shop_audit(con, actor_role, actor_id, action, target, details, ok)
 
 
 def new_campaign_id(con: duckdb.DuckDBPyConnection, today: dt.date) -> str:

@@ -11,24 +11,31 @@ def topk(scores: np.ndarray, k: int, exclude: list[set[int]] | None = None) -> n
         for u, ex in enumerate(exclude):
             if ex:
                 S[u, list(ex)] = -np.inf
-    idx = np.argpartition(-S, k, axis=1)[:, :k]
+    k = min(k, S.shape[1])
+    idx = np.argpartition(-S, k - 1, axis=1)[:, :k] if k < S.shape[1] else np.tile(np.arange(k), (len(S), 1))
     order = np.argsort(-np.take_along_axis(S, idx, axis=1), axis=1, kind="stable")
     return np.take_along_axis(idx, order, axis=1)
 
 
-def evaluate(recs: np.ndarray, relevant: list[set[int]], n_items: int) -> dict[str, float]:
-    k = recs.shape[1]
-    disc = 1 / np.log2(np.arange(2, k + 2))
-    rec, ndcg, ap = [], [], []
+def evaluate(recs: np.ndarray, relevant: list[set[int]], n_items: int, k: int | None = None) -> dict[str, float]:
+    """Recall, precision, NDCG and MAP at k (the list length unless k is given: a catalogue smaller than k gives
+    shorter lists, still judged at k), and catalogue coverage, averaged over users with something relevant."""
+    k = k or recs.shape[1]
+    disc = 1 / np.log2(np.arange(2, recs.shape[1] + 2))
+    rec, prec_k, ndcg, ap = [], [], [], []
     for r, rel in zip(recs, relevant, strict=True):
         if not rel:
             continue
         hits = np.array([i in rel for i in r], dtype=float)
         rec.append(hits.sum() / len(rel))
+        prec_k.append(hits.sum() / k)
         ideal = disc[: min(len(rel), k)].sum()
         ndcg.append(float((hits * disc).sum() / ideal))
-        prec = np.cumsum(hits) / np.arange(1, k + 1)
+        prec = np.cumsum(hits) / np.arange(1, len(hits) + 1)
         ap.append(float((prec * hits).sum() / min(len(rel), k)))
-    return {"recall@10": round(float(np.mean(rec)), 4), "ndcg@10": round(float(np.mean(ndcg)), 4),
-            "map@10": round(float(np.mean(ap)), 4), "coverage": round(len(np.unique(recs)) / n_items, 4),
-            "users": len(rec)}
+    if not rec:
+        return {f"recall@{k}": 0.0, f"precision@{k}": 0.0, f"ndcg@{k}": 0.0, f"map@{k}": 0.0, "coverage": 0.0,
+                "users": 0}
+    return {f"recall@{k}": round(float(np.mean(rec)), 4), f"precision@{k}": round(float(np.mean(prec_k)), 4),
+            f"ndcg@{k}": round(float(np.mean(ndcg)), 4), f"map@{k}": round(float(np.mean(ap)), 4),
+            "coverage": round(len(np.unique(recs)) / n_items, 4), "users": len(rec)}

@@ -66,8 +66,12 @@ class ItemKNN:
 class Factors:
     """ALS or BPR from `implicit`, kept as plain factor matrices (saved as npz)."""
 
-    def __init__(self, kind: str = "als", factors: int = 64, iterations: int = 20, seed: int = 42):
-        self.kind, self.factors, self.iterations, self.seed = kind, factors, iterations, seed
+    def __init__(self, kind: str = "als", factors: int = 64, iterations: int | None = None, seed: int = 42,
+                 regularization: float | None = None, learning_rate: float = 0.05, threads: int = 0):
+        self.kind, self.factors, self.seed = kind, factors, seed
+        self.iterations = iterations if iterations is not None else (20 if kind == "als" else 100)
+        self.regularization = regularization if regularization is not None else (0.05 if kind == "als" else 0.01)
+        self.learning_rate, self.threads = learning_rate, threads
         self.user_: np.ndarray | None = None
         self.item_: np.ndarray | None = None
 
@@ -77,11 +81,14 @@ class Factors:
 
         C = (sp.csr_matrix(X, dtype=np.float32)).log1p() * 10 if self.kind == "als" else sp.csr_matrix(X > 0,
                                                                                                        dtype=np.float32)
-        model: Any = (AlternatingLeastSquares(factors=self.factors, iterations=self.iterations, regularization=0.05,
-                                              random_state=self.seed, calculate_training_loss=False)
+        model: Any = (AlternatingLeastSquares(factors=self.factors, iterations=self.iterations,
+                                              regularization=self.regularization, random_state=self.seed,
+                                              calculate_training_loss=False, num_threads=self.threads)
                       if self.kind == "als" else
-                      BayesianPersonalizedRanking(factors=self.factors, iterations=100, learning_rate=0.05,
-                                                  random_state=self.seed, verify_negative_samples=True))
+                      BayesianPersonalizedRanking(factors=self.factors, iterations=self.iterations,
+                                                  learning_rate=self.learning_rate,
+                                                  regularization=self.regularization, random_state=self.seed,
+                                                  verify_negative_samples=True, num_threads=self.threads))
         model.fit(C, show_progress=False)
         self.user_, self.item_ = np.asarray(model.user_factors), np.asarray(model.item_factors)
         return self

@@ -13,12 +13,16 @@ from core.errors import RetainError
 if TYPE_CHECKING:
     import duckdb
 
+    from shop.importers.common import ImportOptions
+
 SOURCES = ("online-retail", "tau-retail", "generic")
 
 
 def run_import(con: duckdb.DuckDBPyConnection, source: str, path: Path | str,
-               mapping: Path | dict[str, Any] | None = None, progress: Any = None) -> dict[str, Any]:
-    """Import `path` as `source`, all-or-nothing and idempotent.
+               mapping: Path | dict[str, Any] | None = None, progress: Any = None,
+               options: ImportOptions | None = None) -> dict[str, Any]:
+    """Import `path` as `source`, all-or-nothing and idempotent. `options` say how to read dates, UTC offsets and
+    ids a file leaves ambiguous (shop.importers.common.ImportOptions; τ-bench files have no such columns).
 
     Returns {source, path, rows_read, inserted {table: n}, rejected {reason: n}, seconds, phases {phase: s}}.
     Raises ImportDataError (naming file, line, column) for malformed input, leaving the store unchanged."""
@@ -28,7 +32,7 @@ def run_import(con: duckdb.DuckDBPyConnection, source: str, path: Path | str,
     if source == "online-retail":
         from shop.importers.online_retail import import_online_retail
 
-        return import_online_retail(con, path, progress=progress)
+        return import_online_retail(con, path, progress=progress, options=options)
     if source == "tau-retail":
         from shop.importers.tau import import_tau
 
@@ -36,5 +40,5 @@ def run_import(con: duckdb.DuckDBPyConnection, source: str, path: Path | str,
     if source == "generic":
         from shop.importers.generic import import_generic
 
-        return import_generic(con, path, mapping=mapping, progress=progress)
+        return import_generic(con, path, mapping=mapping, progress=progress, options=options)
     raise RetainError(f"unknown import source {source!r}; choose one of: {', '.join(SOURCES)}")

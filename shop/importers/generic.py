@@ -30,12 +30,15 @@ from typing import TYPE_CHECKING, Any
 from core.errors import ImportDataError
 from shop.db import transaction
 from shop.importers.common import (
+    ImportOptions,
     Report,
     Steps,
+    check_field_lengths,
     decode_utf8,
     file_sha256,
     first_bad,
     insert_new,
+    normalise_ids,
     read_bytes,
     read_csv_text,
     require_columns,
@@ -98,14 +101,16 @@ def _read(path: Path) -> pd.DataFrame:
         except Exception as e:  # pyarrow raises several types for corrupt files
             raise ImportDataError(path, f"unreadable Parquet file ({e})") from None
         df.columns = [str(c) for c in df.columns]
+        check_field_lengths(path, df)
         return df
     return read_csv_text(path, decode_utf8(path, raw))
 
 
 def import_generic(con: duckdb.DuckDBPyConnection, path: Path, mapping: Path | dict[str, Any] | None = None,
-                   progress: Any = None) -> dict[str, Any]:
+                   progress: Any = None, options: ImportOptions | None = None) -> dict[str, Any]:
     """Import a shop's own CSV/Parquet export described by `mapping`; see the module docstring."""
     path = Path(path)
+    opts = options or ImportOptions()
     table, cols = _mapping(mapping)
     required, optional = FIELDS[table]
     rep = Report("generic", path)
@@ -121,7 +126,12 @@ def import_generic(con: duckdb.DuckDBPyConnection, path: Path, mapping: Path | d
     for f in required:
         first_bad(path, df, df[f].str.strip() == "", names[f], "empty value")
     steps.advance(f"generic {table}: validating")
-    frames = {"transactions": _transactions, "customers": _customers, "events": _events}[table](path, df, names, rep)
+    for f in ("customer_id", "product_id"):
+        if f in df.columns:
+            df[f] = normalise_ids(path, _renamed(df, names), names[f], df[f].str.strip(), opts,
+                                  f.replace("_id", " ids"))
+    frames = {"transactions": _transactions, "customers": _customers, "events": _events}[table](
+        path, df, names, rep, opts)
     steps.advance(f"generic {table}: writing")
     with transaction(con):
         for t, frame in frames.items():
@@ -140,11 +150,12 @@ def _renamed(df: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return df.rename(columns=names)
 
 
-def _transactions(path: Path, df: pd.DataFrame, names: dict[str, str], rep: Report) -> dict[str, pd.DataFrame]:
+def _transactions(path: Path, df: pd.DataFrame, names: dict[str, str], rep: Report, opts: ImportOptions
+                  ) -> dict[str, pd.DataFrame]:
     import pandas as pd
 
     view = _renamed(df, names)
-    when = to_timestamp(path, view, names["timestamp"])
+    when = to_timestamp(path, view, names["timestamp"], options=opts, notes=rep.notes)
     has_amount = "amount" in df.columns
     if not has_amount and not {"quantity", "unit_price"} <= set(df.columns):
         raise ImportDataError(path, f"need column {names['amount']!r}, or both {names['quantity']!r} and "
@@ -160,6 +171,9 @@ def _transactions(path: Path, df: pd.DataFrame, names: dict[str, str], rep: Repo
         amount = to_number(path, view, names["amount"])
         qty = pd.Series(1, index=df.index).where(amount >= 0, -1)
         price = amount.abs()
+    if "unit_price" in df.columns:
+        first_bad(path, view, price < 0, names["unit_price"],
+                  "a negative unit price (a refund is a negative quantity at a positive price)")
     cust = df["customer_id"].str.strip()
     order = (df["order_id"].str.strip() if "order_id" in df.columns
              else cust + "@" + when.dt.strftime("%Y-%m-%dT%H:%M:%S"))
@@ -206,13 +220,15 @@ def _transactions(path: Path, df: pd.DataFrame, names: dict[str, str], rep: Repo
                                   "unit_price", "is_product"]]}
 
 
-def _customers(path: Path, df: pd.DataFrame, names: dict[str, str], rep: Report) -> dict[str, pd.DataFrame]:
+def _customers(path: Path, df: pd.DataFrame, names: dict[str, str], rep: Report, opts: ImportOptions
+               ) -> dict[str, pd.DataFrame]:
     view = _renamed(df, names)
     first_bad(path, view, df["customer_id"].duplicated(), names["customer_id"], "duplicate key")
     out = df.apply(lambda col: col.str.strip()).replace("", None)  # an empty cell is unknown, not ''
     out["source"] = SOURCE
     if "created_at" in df.columns:
-        out["created_at"] = to_timestamp(path, view, names["created_at"], allow_empty=True)
+        out["created_at"] = to_timestamp(path, view, names["created_at"], allow_empty=True, options=opts,
+                                         notes=rep.notes)
     for flag in ("marketing_consent", "unsubscribed"):
         if flag in df.columns:
             v = df[flag].str.strip().str.lower()
@@ -222,14 +238,15 @@ def _customers(path: Path, df: pd.DataFrame, names: dict[str, str], rep: Report)
     return {"customers": out}
 
 
-def _events(path: Path, df: pd.DataFrame, names: dict[str, str], rep: Report) -> dict[str, pd.DataFrame]:
+def _events(path: Path, df: pd.DataFrame, names: dict[str, str], rep: Report, opts: ImportOptions
+            ) -> dict[str, pd.DataFrame]:
     import hashlib
 
     view = _renamed(df, names)
     first_bad(path, view, ~df["event_type"].isin(EVENT_TYPES), names["event_type"],
               f"unknown event type (expected one of {', '.join(sorted(EVENT_TYPES))})")
     out = df.copy()
-    out["ts"] = to_timestamp(path, view, names["timestamp"])
+    out["ts"] = to_timestamp(path, view, names["timestamp"], options=opts, notes=rep.notes)
     if "dwell_seconds" in df.columns:
         out["dwell_seconds"] = to_number(path, view, names["dwell_seconds"], allow_empty=True)
     key = out["customer_id"] + "|" + out["session_id"] + "|" + out["event_type"] + "|" + df["timestamp"]

@@ -10,7 +10,9 @@ Quirks and what happens to them:
   order lines with is_product = false, and are not products;
 - rejected, each counted by reason: 'bad-debt adjustment' (invoices starting with 'A' or negative prices),
   'stock adjustment' (negative quantity on a non-cancellation invoice), 'zero price', 'exact duplicate'
-  (a line identical to an earlier one in every column: the first is kept).
+  (a line identical to an earlier one in every column: the first is kept);
+- an invoice whose lines name two customers (or a customer and a guest) is an error naming both lines: merging
+  them would hand one customer's purchases to the other, and the file has none.
 Keys: order_id = InvoiceNo; order_items (order_id, line_no) with line_no = the line's position within its invoice
 in file order among kept lines, so importing the same file twice inserts nothing the second time.
 """
@@ -24,6 +26,7 @@ from core.errors import ImportDataError
 from shop.categories import categorize
 from shop.db import transaction
 from shop.importers.common import (
+    ImportOptions,
     Report,
     Steps,
     decode_utf8,
@@ -47,7 +50,8 @@ REQUIRED = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", 
 NON_PRODUCT = r"^(POST|DOT|M|m|C2|D|S|B|BANK CHARGES|AMAZONFEE|CRUK|gift_0001_\d+)$"
 
 
-def import_online_retail(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> dict[str, Any]:
+def import_online_retail(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None,
+                         options: ImportOptions | None = None) -> dict[str, Any]:
     import pandas as pd
 
     path = Path(path)
@@ -65,7 +69,7 @@ def import_online_retail(con: duckdb.DuckDBPyConnection, path: Path, progress: A
         first_bad(path, df, df[col].str.strip() == "", col, "empty value")
     qty = to_number(path, df, "Quantity", integer=True)
     price = to_number(path, df, "UnitPrice")
-    when = to_timestamp(path, df, "InvoiceDate")
+    when = to_timestamp(path, df, "InvoiceDate", options=options, notes=rep.notes)
     cust = to_number(path, df, "CustomerID", integer=True, allow_empty=True)
     steps.advance("online-retail: cleaning")
 
@@ -81,6 +85,9 @@ def import_online_retail(con: duckdb.DuckDBPyConnection, path: Path, progress: A
         "country": df["Country"].str.strip(),
     })
     inv = lines["order_id"]
+    who = lines["customer_id"].fillna("(guest)")
+    first_bad(path, df, who != who.groupby(inv, sort=False).transform("first"), "CustomerID",
+              "this invoice belongs to another customer (or a guest) on an earlier line")
     bad_debt = inv.str.startswith("A") | (lines["unit_price"] < 0)
     stock_adj = ~bad_debt & (lines["quantity"] < 0) & ~inv.str.startswith("C")
     zero = ~bad_debt & ~stock_adj & (lines["unit_price"] == 0)

@@ -17,6 +17,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 ARGS = ["--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 USER, PASSWORD = "tester", "browser-test-pw"
+WIDGET_SECRET = "browser-widget-secret"
 
 pytestmark = pytest.mark.browser
 
@@ -40,9 +41,12 @@ def app_url(demo_settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
     data = tmp_path_factory.mktemp("ui") / "data"
     shutil.copytree(demo_settings.data_dir, data)
-    settings = Settings(data_dir=data)
+    settings = Settings(data_dir=data, demo=True, widget_secret=WIDGET_SECRET)   # demo: the picker, /shop-demo/
     _ensure_scores(settings)
-    app = build(settings, Logins({USER: PASSWORD}))
+    logins = Logins.plain({USER: PASSWORD})  # admin: both consoles
+    logins = Logins({**logins.users, **Logins.plain({"stella": PASSWORD}, role="staff").users,
+                     **Logins.plain({"mark": PASSWORD}, role="marketer").users})
+    app = build(settings, logins)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -96,8 +100,8 @@ def page(browser: Any) -> Iterator[Any]:
     ctx.close()
 
 
-def login(page: Any, url: str) -> None:
+def login(page: Any, url: str, user: str = USER) -> None:
     page.goto(url, wait_until="domcontentloaded")
-    page.get_by_label("username").fill(USER)
+    page.get_by_label("username").fill(user)
     page.get_by_label("password").fill(PASSWORD)
     page.get_by_role("button", name="Login").click()

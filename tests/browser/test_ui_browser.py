@@ -175,6 +175,21 @@ def test_staff_upload_answers_a_shopper_question_a_moment_later(app_url: str, pa
     _shot(page, "shopper_finds_upload")
 
 
+def test_each_console_admits_only_its_role(app_url: str, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    login(page, app_url + "/staff/", user="mark")           # a marketer at the staff console
+    expect(page.get_by_text("Incorrect Credentials", exact=False)).to_be_visible()
+    expect(page.locator("#staff-search")).to_have_count(0)
+    login(page, app_url + "/marketing/", user="stella")     # a staff user at the campaign workbench
+    expect(page.get_by_text("Incorrect Credentials", exact=False)).to_be_visible()
+    expect(page.locator("#build-audience")).to_have_count(0)
+    login(page, app_url + "/marketing/", user="mark")       # each in their own console
+    expect(page.locator("#build-audience")).to_be_visible()
+    login(page, app_url + "/staff/", user="stella")
+    expect(page.locator("#staff-search")).to_be_visible()
+
+
 def test_message_sent_while_an_answer_is_finishing_is_kept_and_answered(app_url: str, page: Any,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """A shopper who types the next question before the last answer has finished (here its orders refresh is made

@@ -96,3 +96,19 @@ def test_concurrent_handoffs_get_distinct_ticket_ids(fresh: Settings) -> None:
     assert con.execute("SELECT count(*) FROM tickets").fetchone()[0] == before + 50
     audited = con.execute("SELECT count(*) FROM audit_log WHERE action = 'write:handoff' AND ok").fetchone()[0]
     assert audited == 50
+
+
+def test_a_pending_action_confirmed_by_another_principal_reveals_nothing(fresh: Settings) -> None:
+    """Even holding the key of someone else's confirmed action, another shopper gets no part of its result."""
+    from tools import call
+    from tools.orders import execute_pending
+
+    con = connect(fresh.db_path)
+    owner = Session(fresh, con, Principal("shopper", OWNER))
+    call(owner, "cancel_order", {"order_id": ORDER, "reason": "ordered by mistake"})
+    stolen = copy.deepcopy(owner.pending)
+    assert execute_pending(owner)["kind"] == "done"
+    other = Session(fresh, con, Principal("shopper", "12583"), pending=stolen)
+    result = execute_pending(other)
+    assert result["kind"] == "error" and "refund" not in result and "another conversation" in result["message"]
+    assert _refunds(con) == 1

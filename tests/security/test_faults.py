@@ -7,6 +7,9 @@ audited and reported as done. A store that can't be opened or written is one cle
 from __future__ import annotations
 
 import errno
+import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +69,46 @@ def test_disk_full_during_a_confirmed_cancel_changes_nothing_and_says_so(fresh: 
     assert "Traceback" not in r.text and "OSError" not in r.text
 
 
+CHILD = """
+import json, resource, signal, sys
+from core.config import Settings
+from core.session import Principal, Session
+from shop.db import connect
+from tools import call
+from tools.orders import execute_pending
+
+s = Settings(data_dir=sys.argv[1])
+session = Session(s, connect(s.db_path), Principal("shopper", "15854"))
+assert call(session, "cancel_order", {"order_id": "#W9000001", "reason": "ordered by mistake"})["kind"] == "confirm"
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # from here no file may grow past `limit` bytes
+print(json.dumps(execute_pending(session)), flush=True)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs POSIX file size limits")
+@pytest.mark.parametrize("limit", [1, 1_000_000])
+def test_a_real_write_failure_during_a_confirmed_cancel_is_reported_truthfully(fresh: Settings, limit: int) -> None:
+    """No simulation: the confirming process may not grow any file past `limit` bytes (RLIMIT_FSIZE), so
+    DuckDB's own WAL write fails at commit (limit 1) or succeeds (1 MB). Whatever the store says afterwards,
+    the reply said the same."""
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", CHILD, str(fresh.data_dir), str(limit)], cwd=root,
+                         env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    reply = json.loads(out.stdout.strip().splitlines()[-1])
+    con = connect(fresh.db_path)
+    audited = con.execute("SELECT count(*) FROM audit_log WHERE action = 'write:cancel_order' AND ok").fetchone()[0]
+    if limit == 1:
+        assert reply["kind"] == "error" and "nothing was changed" in reply["message"]
+        assert "storage problem" in reply["message"]
+        assert _state(con) == ("pending", 0) and audited == 0
+    else:
+        assert reply["kind"] == "done" and reply["refund"] > 0
+        assert _state(con) == ("cancelled", 1) and audited == 1
+
+
 def test_disk_full_after_the_write_still_reports_it_done(fresh: Settings) -> None:
     """The write and its audit row commit; then the conversation memory can't be saved: the reply is still
     the truth (cancelled and refunded), not 'something went wrong'."""
@@ -99,6 +142,20 @@ def test_a_ticket_is_never_created_without_its_audit_row(fresh: Settings) -> Non
     result = execute_pending(s)
     assert result["kind"] == "error" and "nothing was changed" in result["message"]
     assert real.execute("SELECT count(*) FROM tickets").fetchone()[0] == before
+
+
+def test_a_tool_call_that_cannot_be_audited_is_refused_not_crashed(fresh: Settings) -> None:
+    from core.session import Session
+    from tools import call
+
+    con = FullDisk(connect(fresh.db_path), "INSERT INTO AUDIT_LOG")
+    s = Session(fresh, con, Principal("shopper", OWNER))  # type: ignore[arg-type]
+    con.armed = True
+    for name, args in [("order_details", {"order_id": ORDER}),
+                       ("cancel_order", {"order_id": ORDER, "reason": "ordered by mistake"})]:
+        result = call(s, name, args)
+        assert result["kind"] == "error" and "storage problem" in result["message"], result
+        assert "items" not in result and s.pending is None   # nothing shown unaudited, nothing left to confirm
 
 
 def test_a_locked_store_is_one_clear_error(fresh: Settings) -> None:

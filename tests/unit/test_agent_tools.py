@@ -136,6 +136,7 @@ def test_verify_identity_by_a_name_in_chinese_characters(fresh: Settings) -> Non
 
     def attempt(first: str, last: str, zip_: str) -> bool:
         s = Session(fresh, con, Principal("shopper"))
+        s.facts["typed"] = [f"我叫{last}{first}，邮编{zip_}"]      # the tool uses only what the shopper typed
         return bool(call(s, "verify_identity", {"email": "", "first_name": first, "last_name": last,
                                                 "zip": zip_})["ok"])
 

@@ -53,7 +53,9 @@ def test_too_little_data_is_a_clear_error(store, tmp_path) -> None:
 
     run_import(store, "generic", _log(tmp_path, [("a", "2011-01-01", 10), ("b", "2011-05-01", 3)]))
     with pytest.raises(NotEnoughDataError, match="needs purchases from before|at least"):
-        evaluate(store, dt.date(2011, 9, 9))
+        evaluate(store, dt.date(2011, 1, 15))   # the label window fits; the history before it is too thin
+    with pytest.raises(NotEnoughDataError, match=r"label window .* runs past the data, which ends 2011-05-01"):
+        evaluate(store, dt.date(2011, 9, 9))    # labels would need purchases after the data ends
 
 
 def test_metrics_against_hand_computed_values() -> None:

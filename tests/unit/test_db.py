@@ -29,3 +29,16 @@ def test_transaction_rolls_back_everything(store) -> None:
 def test_read_only_open_of_missing_store_is_clear(tmp_path: Path) -> None:
     with pytest.raises(RetainError, match="no shop store"):
         connect(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_a_nested_transaction_joins_the_outer_one(store) -> None:
+    """Write helpers that open their own transaction compose into a bigger one: all of it or none of it."""
+    store.execute("CREATE TABLE t (x INTEGER)")
+    with pytest.raises(RuntimeError), transaction(store):
+        with transaction(store):
+            store.execute("INSERT INTO t VALUES (1)")
+        raise RuntimeError("the outer transaction fails after the inner one finished")
+    assert store.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+    with transaction(store), transaction(store):
+        store.execute("INSERT INTO t VALUES (2)")
+    assert store.execute("SELECT x FROM t").fetchall() == [(2,)]

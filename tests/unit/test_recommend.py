@@ -11,11 +11,13 @@ from retention.recsys.metrics import evaluate, topk
 
 def test_ranking_metrics_by_hand() -> None:
     recs = np.array([[3, 1, 2], [0, 4, 5]])
-    m = evaluate(recs, [{1, 9}, {7}], n_items=10)
+    m = evaluate(recs, [{1, 9}, {7}], n_items=10, k=10)
     # user 1: hit at rank 2 of 2 relevant: recall 0.5, ndcg (1/log2 3)/(1 + 1/log2 3), AP (1/2)/2; user 2: nothing
     assert m["recall@10"] == pytest.approx(0.25)
     assert m["ndcg@10"] == pytest.approx(((1 / np.log2(3)) / (1 + 1 / np.log2(3))) / 2, abs=1e-4)
     assert m["map@10"] == pytest.approx(0.125)
+    assert m["precision@10"] == pytest.approx((1 / 10) / 2)  # one hit in a list judged at 10, averaged over 2
+    assert set(evaluate(recs, [{1, 9}, {7}], n_items=10)) >= {"recall@3", "precision@3", "ndcg@3", "map@3"}
     assert m["coverage"] == pytest.approx(0.6)
     assert topk(np.array([[0.1, 0.9, 0.5]]), 2, [{1}]).tolist() == [[2, 0]]
 

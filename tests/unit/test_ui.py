@@ -7,13 +7,22 @@ import datetime as dt
 import pytest
 
 from core.errors import ConfigError
-from ui.auth import parse_users, resolve_logins
+from ui.auth import Logins, User, add_user, demo_logins_path, parse_users, resolve_logins, users_path
 
 
-def test_parse_users_and_check() -> None:
-    logins = resolve_logins("alice:pw1, bob:p:w2")
-    assert logins.users == {"alice": "pw1", "bob": "p:w2"} and logins.generated is None
+def test_env_users_with_roles_and_check(settings) -> None:
+    logins = resolve_logins(settings.model_copy(update={"ui_users": "alice:pw1:staff, bob:p:w2:marketer, carol:pw3"}))
+    assert {u: x.role for u, x in logins.users.items()} == {"alice": "staff", "bob": "marketer", "carol": "admin"}
+    assert all(x.hash.startswith("$argon2id$") for x in logins.users.values())  # never the clear password
     assert logins.check("alice", "pw1") and not logins.check("alice", "pw2") and not logins.check("eve", "pw1")
+    assert logins.check("bob", "p:w2")
+
+
+def test_each_console_admits_only_its_roles() -> None:
+    logins = Logins({"s": User("staff", "x"), "m": User("marketer", "x"), "a": User("admin", "x")})
+    assert logins.admits("staff", "s") and not logins.admits("marketing", "s")
+    assert logins.admits("marketing", "m") and not logins.admits("staff", "m")
+    assert logins.admits("staff", "a") and logins.admits("marketing", "a") and not logins.admits("staff", "eve")
 
 
 @pytest.mark.parametrize("spec", ["alice", "alice:", ":pw", " , "])
@@ -22,10 +31,29 @@ def test_parse_users_rejects_malformed(spec: str) -> None:
         parse_users(spec)
 
 
-def test_no_users_means_a_fresh_random_password() -> None:
-    a, b = resolve_logins(None), resolve_logins("")
-    assert a.generated and b.generated and a.generated != b.generated
-    assert len(a.generated) >= 12 and a.check("staff", a.generated)
+def test_users_file_is_hashed_and_survives_restarts(settings) -> None:
+    add_user(settings, "dana", "correct horse", "marketer")
+    text = users_path(settings).read_text()
+    assert "correct horse" not in text and "$argon2id$" in text
+    assert oct(users_path(settings).stat().st_mode & 0o777) == "0o600"
+    first, second = resolve_logins(settings), resolve_logins(settings)  # two starts: the same user, no new password
+    assert first.users == second.users and not first.generated
+    assert second.check("dana", "correct horse") and second.admits("marketing", "dana")
+    with pytest.raises(ConfigError, match="at least 8"):
+        add_user(settings, "eve", "short", "staff")
+    with pytest.raises(ConfigError, match="role 'boss'"):
+        add_user(settings, "eve", "long enough", "boss")
+
+
+def test_no_users_means_nobody_outside_demo_mode_and_demo_users_once(settings) -> None:
+    assert resolve_logins(settings).users == {}  # no default password, no per-start password
+    demo = settings.model_copy(update={"demo": True})
+    first = resolve_logins(demo)
+    assert set(first.generated) == {"staff", "marketer"} and first.check("staff", first.generated["staff"])
+    again = resolve_logins(demo)  # the next start reads the same users: no new passwords
+    assert not again.generated and again.check("marketer", first.generated["marketer"])
+    assert demo_logins_path(demo).read_text().split() == ["staff", first.generated["staff"], "marketer",
+                                                          first.generated["marketer"]]
 
 
 def test_plots_carry_the_data() -> None:
@@ -67,6 +95,36 @@ def test_card_markdown() -> None:
     assert "50.0%" in md and "medium" in md and "£1,234.50" in md
 
 
+def test_full_card_has_contact_history_sentiment_and_drivers_with_direction() -> None:
+    from ui.staff import card_markdown
+
+    card = {"probability": 0.81, "risk_band": "high", "segment": "at risk", "clv_12m": 80.0, "name": "Ann Lee",
+            "email": "ann@example.com", "phone": "+44 7700 900123", "country": "United Kingdom", "orders": 7,
+            "last_order": "2011-06-01", "total_spend": 812.4,
+            "drivers": [{"feature": "recency_days", "text": "no order for 190 days, 3.2 times their usual gap"}],
+            "tickets": {"total": 2, "open": 1}, "reviews": {"n": 1, "positive": 0, "neutral": 0, "negative": 1},
+            "recent_tickets": [{"ticket_id": "T9", "date": "2011-05-02", "category": "late_delivery",
+                                "status": "open", "subject": "Where is it?", "sentiment": "negative"}],
+            "recent_reviews": [{"date": "2011-05-03", "rating": 1, "title": "![x](http://evil.example/p.png) broke",
+                                "sentiment": "negative"}]}
+    md = card_markdown("15581", card, "£")
+    assert md.startswith("### Ann Lee · Customer 15581")
+    assert "ann@example.com" in md and "+44 7700 900123" in md and "**orders** 7" in md and "£812.40" in md
+    assert "↑ raises risk: no order for 190 days, 3.2 times their usual gap" in md
+    assert "| T9 | 2011-05-02 | late&#95;delivery | open | Where is it? | 🙁 negative |" in md
+    assert "1 negative" in md and "★ |" in md
+    assert "](http" not in md and "![" not in md  # an untrusted title cannot become an image or a link
+
+
+def test_every_churn_feature_reads_in_plain_words() -> None:
+    from retention.explain import _sentence
+    from retention.features import FEATURES
+
+    for feature in FEATURES:
+        text = _sentence(feature, {feature: 3.0, "recency_days": 30.0, "mean_gap_days": 10.0})
+        assert "=" not in text and "_" not in text, f"{feature}: {text!r}"
+
+
 def test_app_routes_without_a_store(settings) -> None:
     """Built over an empty data dir: the shopper page is public, the consoles ask for a login."""
     from fastapi.testclient import TestClient
@@ -74,7 +132,7 @@ def test_app_routes_without_a_store(settings) -> None:
     from ui.app import build
     from ui.auth import Logins
 
-    client = TestClient(build(settings, Logins({"u": "p"})))
+    client = TestClient(build(settings, Logins.plain({"u": "p"})))
     assert client.get("/").status_code == 200
     assert client.get("/widget/").status_code == 200
     cfg = client.get("/staff/config")
