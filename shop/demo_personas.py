@@ -28,7 +28,8 @@ class Persona:
 
 DEMO_PERSONAS: dict[str, Persona] = {p.key: p for p in (
     Persona("pending", "15854", "Olivia", "Bennett", "olivia.bennett@example.com", "en",
-            "Regular UK buyer (12 real invoices) with a PENDING order she can still cancel or modify.",
+            "Regular UK buyer (12 real invoices) with a PENDING order she can still cancel or modify; pays by "
+            "card, and also holds PayPal and a gift card with 20.00 on it.",
             order_id="#W9000001", order_status="pending", order_age_days=1),
     Persona("returnable", "16985", "Harry", "Fletcher", "harry.fletcher@example.org", "en",
             "Repeat buyer with a DELIVERED order from 8 days ago: inside the return/exchange window; the items are "

@@ -113,6 +113,9 @@ def _addresses(g: Any, c: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([a, b], ignore_index=True)
 
 
+PENDING_GIFT_CARD_BALANCE = 20.0
+
+
 def _payment_methods(g: Any, c: pd.DataFrame) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
@@ -122,9 +125,13 @@ def _payment_methods(g: Any, c: pd.DataFrame) -> pd.DataFrame:
     card |= ~paypal  # everyone has a card or PayPal to pay with; a gift card holds a balance (refunds, top-ups)
     persona = c["customer_id"].isin([p.customer_id for p in DEMO_PERSONAS.values()]).to_numpy()
     card |= persona
+    wallet = (c["customer_id"] == DEMO_PERSONAS["pending"].customer_id).to_numpy()
+    paypal |= wallet  # the pending order's owner can switch its payment: PayPal, and a gift card too small to pay it
+    gift |= wallet
     brand = g.choice(["visa", "mastercard", "amex"], n, p=[0.55, 0.35, 0.10])
     last4 = [f"{k:04d}" for k in g.integers(0, 10000, n)]
     balance = np.round(g.uniform(5, 200, n), 2)
+    balance[wallet] = PENDING_GIFT_CARD_BALANCE
     cid = c["customer_id"]
     frames = [
         pd.DataFrame({"payment_method_id": "credit_card_" + cid, "customer_id": cid, "kind": "credit_card",

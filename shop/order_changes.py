@@ -8,11 +8,10 @@ the tools (tools/order_changes.py) reach them only through the confirmation path
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 from core.config import Policy
-from core.errors import NeedsDetail, NotFoundError, RetainError
+from core.errors import NotFoundError, RetainError
 from shop.db import rows, transaction
 from shop.queries import (
     _require_status,
@@ -44,12 +43,13 @@ def _swaps(con: duckdb.DuckDBPyConnection, order: dict[str, Any], item_ids: list
             raise RetainError(f"item {new_id} is not an option of {line['name']} (product {line['product_id']}); "
                               "an item can only change to another option of the same product")
         if not found[0]["available"]:
-            raise RetainError(f"item {new_id} ({_options(found[0]['options'])}) of {line['name']} is not available")
+            raise RetainError(f"item {new_id} ({options_text(found[0]['options'])}) of {line['name']} is not available")
         out.append((line, found[0]))
     return out
 
 
-def _options(raw: Any) -> str:
+def options_text(raw: Any) -> str:
+    """'size L, color red' from a variant's options (a dict or its JSON)."""
     opts = json.loads(raw) if isinstance(raw, str) else (raw or {})
     return ", ".join(f"{k} {v}" for k, v in opts.items()) or "standard"
 
@@ -181,77 +181,3 @@ def product_details(con: duckdb.DuckDBPyConnection, product_id: str) -> dict[str
 def product_types(con: duckdb.DuckDBPyConnection, limit: int = 100) -> list[dict[str, Any]]:
     """Product types (name and product id), by name."""
     return rows(con, "SELECT name, product_id FROM products ORDER BY name, product_id LIMIT ?", [limit])
-
-
-# --- from a shopper's words (the offline engine's conversations) -----------------------------------------------
-
-def _words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
-
-
-def _says(text: str, value: str) -> bool:
-    return re.search(rf"(?<![a-z0-9'’]){re.escape(value.lower())}(?![a-z0-9])", text.lower()) is not None
-
-
-def _choices(variants: list[dict[str, Any]]) -> str:
-    return "; ".join(_options(v["options"]) for v in variants if v["available"]) or "none available"
-
-
-def resolve_swap(con: duckdb.DuckDBPyConnection, order: dict[str, Any], text: str) -> tuple[str, str]:
-    """(item id, new item id) from words like "the t-shirt in size L": the one line whose product is named (or
-    the only line), and the variant of that product with the option values asked for, the rest kept. Raises
-    NeedsDetail when the item or the option is not clear, RetainError when the asked-for option does not exist
-    or is not available."""
-    free = [it for it in order["items"] if not it.get("status")]
-    said = _words(text)
-    named = [it for it in free if _words(it["name"]) & said]
-    if len({it["product_id"] for it in named}) != 1:
-        if len({it["product_id"] for it in free}) != 1:
-            listed = "; ".join(f"{it['name']} ({_options(it['options'])})" for it in free)
-            raise NeedsDetail(f"Which item of order {order['order_id']} would you like to change? It holds: {listed}.")
-        named = free
-    line = named[0]
-    variants = product_details(con, line["product_id"])["variants"]
-    current = line["options"] or {}
-    asked = {k: v for var in variants for k, v in var["options"].items()
-             if current.get(k) != v and _says(text, str(v))}
-    if not asked:
-        raise NeedsDetail(f"Which option of the {line['name']} ({_options(current)}) would you like instead? "
-                          f"Available: {_choices(variants)}.")
-    fits = [v for v in variants if all(v["options"].get(k) == val for k, val in asked.items())]
-    if not fits:
-        raise RetainError(f"there is no {line['name']} with {_options(asked)}; available: {_choices(variants)}")
-    fits.sort(key=lambda v: (not v["available"], -sum(v["options"].get(k) == x for k, x in current.items())))
-    best = fits[0]
-    if not best["available"]:
-        raise RetainError(f"the {line['name']} with {_options(best['options'])} is not available")
-    return line["item_id"], best["item_id"]
-
-
-METHOD_WORDS = (("gift_card", r"gift ?card|voucher"), ("paypal", r"pay ?pal"), ("credit_card", r"credit card|\bcard\b"))
-
-
-def method_kind(text: str) -> str:
-    """'gift_card' | 'paypal' | 'credit_card' | '' as named in the shopper's words."""
-    low = text.lower()
-    return next((kind for kind, pat in METHOD_WORDS if re.search(pat, low)), "")
-
-
-def resolve_method(con: duckdb.DuckDBPyConnection, customer_id: str, given: str, default: str | None) -> str:
-    """A payment method id from an id, a kind ('gift_card', 'paypal', 'credit_card': the customer's one method of
-    that kind) or nothing (the default)."""
-    if not given:
-        if default is None:
-            raise NeedsDetail("Which payment method should I use?")
-        return default
-    kinds = {"gift_card", "paypal", "credit_card"}
-    if given not in kinds:
-        return given
-    mine = rows(con, "SELECT payment_method_id FROM payment_methods WHERE customer_id = ? AND kind = ? "
-                     "ORDER BY payment_method_id", [customer_id, given])
-    if not mine:
-        raise RetainError(f"there is no {given.replace('_', ' ')} on your account")
-    if len(mine) > 1:
-        raise NeedsDetail(f"You have {len(mine)} of those: " + ", ".join(r["payment_method_id"] for r in mine) +
-                          ". Which one should I use?")
-    return str(mine[0]["payment_method_id"])

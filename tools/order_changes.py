@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from core.errors import NeedsDetail
 from core.session import PendingAction, Session
 from shop import order_changes as oc
+from shop import order_requests as words
 from shop import queries as q
 from tools import tool
 from tools.orders import CONFIRM, Address, NoArgs, OrderArg, me, money, one_line, own_order, policy
@@ -45,9 +46,9 @@ def _resolve(session: Session, order_id: str, item_ids: list[str], new_item_ids:
     if not item_ids and not new_item_ids:
         if not request:
             raise NeedsDetail(f"Which item of order {order_id} would you like to change, and to which option?")
-        old, new = oc.resolve_swap(session.con, order, request)
+        old, new = words.resolve_swap(session.con, order, request)
         item_ids, new_item_ids = [old], [new]
-    method = oc.resolve_method(session.con, me(session), method or oc.method_kind(request),
+    method = words.resolve_method(session.con, me(session), method or words.method_kind(request),
                                q.original_payment_method(order))
     return item_ids, new_item_ids, method
 
@@ -58,21 +59,16 @@ def _ask(action: str, order_id: str, request: str, message: str) -> dict[str, An
 
 
 def _swap_text(order: dict[str, Any]) -> str:
-    return "; ".join(f"{line['name']} ({_opts(line['options'])}) -> {_opts(new['options'])}"
+    return "; ".join(f"{line['name']} ({oc.options_text(line['options'])}) -> {oc.options_text(new['options'])}"
                      for line, new in order["swaps"])
 
 
-def _opts(raw: Any) -> str:
-    import json
-
-    opts = json.loads(raw) if isinstance(raw, str) else (raw or {})
-    return ", ".join(f"{k} {v}" for k, v in opts.items()) or "standard"
-
-
-def _settle(pol: Any, diff: float, method: str) -> str:
+def _settle(pol: Any, diff: float, method: str, later: bool = False) -> str:
     if abs(diff) < 0.005:
         return "no price difference"
-    return f"{money(pol, abs(diff))} {'charged to' if diff > 0 else 'refunded to'} {method}"
+    verb = "charged to" if diff > 0 else "refunded to"
+    return f"{money(pol, abs(diff))} {'to be ' + verb if later else verb} {method}" + (
+        " once the items are back" if later else "")
 
 
 def _propose_swap(session: Session, action: str, summary: str, difference: float, currency: str, order_id: str,
@@ -98,7 +94,7 @@ def exchange_items(session: Session, order_id: str, item_ids: list[str], new_ite
         return _ask("exchange_items", order_id, request, str(e))
     order = oc.check_exchange(session.con, pol, order_id, item_ids, new_item_ids, payment_method_id)
     summary = (f"Exchange in order {order_id}: {_swap_text(order)}; "
-               f"{_settle(pol, order['difference'], payment_method_id)}. You'll get an email on how to send the "
+               f"{_settle(pol, order['difference'], payment_method_id, later=True)}. You'll get an email on how to send the "
                "items back. Have you listed every item you want to exchange?")
     return _propose_swap(session, "exchange_items", summary, order["difference"], pol.currency, order_id, item_ids,
                          new_item_ids, payment_method_id)
@@ -131,7 +127,7 @@ def modify_payment(session: Session, order_id: str, payment_method_id: str) -> d
     order = own_order(session, order_id)
     pol = policy(session)
     try:
-        payment_method_id = oc.resolve_method(session.con, me(session), payment_method_id, None)
+        payment_method_id = words.resolve_method(session.con, me(session), payment_method_id, None)
     except NeedsDetail as e:
         methods = ", ".join(m["payment_method_id"] for m in q.get_customer(session.con, me(session))["payment_methods"]
                             if m["payment_method_id"] != q.original_payment_method(order))

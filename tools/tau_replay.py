@@ -1,7 +1,7 @@
 """Replay τ-bench retail tasks through the shop's own tools and compare the end state with τ's.
 
 For each task: a fresh copy of a store imported from the τ v1 database (`retain import tau-retail`), a shopper
-session signed in as the task's user (by email, as verify_identity does), and each ground-truth action called
+session signed in as the task's user (email and zip typed, through verify_identity), and each ground-truth action called
 through the same path a conversation uses: `tools.call` (role check, argument validation, audit) and, for a
 write, `execute_pending` after the user's yes. Then every order and user the task's `expected_diff` touches is
 read back from the store in τ's shape and compared field by field with the expected `after`. Read-only τ tools
@@ -169,7 +169,6 @@ def replay_task(task: dict[str, Any], template: Path, settings: Settings, workdi
     """Run one task on a fresh copy of the template store; returns its outcome and mismatches."""
     from core.session import Principal, Session
     from shop.db import connect
-    from shop.queries import get_customer
     from tools import call
     from tools.orders import execute_pending
 
@@ -179,10 +178,12 @@ def replay_task(task: dict[str, Any], template: Path, settings: Settings, workdi
     try:
         s = Session(settings.model_copy(update={"data_dir": workdir}), con, Principal("shopper"),
                     thread_id=str(task.get("id")))
-        user = get_customer(con, task["user_id"])  # sign in as the shopper would: email plus zip (two factors),
-        email, zip_code = user["email"] or "", (user["default_address"] or {}).get("zip", "")  # typed by them
-        s.facts["typed"] = [f"my email is {email} and my zip code is {zip_code}"]
-        call(s, "verify_identity", {"email": email, "zip": zip_code})
+        email, zip_code = (con.execute("SELECT c.email, a.zip FROM customers c LEFT JOIN addresses a ON "
+                                       "a.customer_id = c.customer_id AND a.is_default WHERE c.customer_id = ?",
+                                       [task["user_id"]]).fetchone() or ("", ""))
+        said = f"my email is {email} and my zip code is {zip_code}"  # the user's own words, as a chat records them
+        s.facts.setdefault("typed", []).append(said)
+        call(s, "verify_identity", {"email": email or "", "zip": zip_code or ""})
         if s.principal.customer_id != task["user_id"]:
             raise RetainError(f"task {task.get('id')}: could not sign in as {task['user_id']} by email and zip")
         steps = []

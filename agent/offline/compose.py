@@ -212,8 +212,9 @@ def _done_ops(r: dict[str, Any]) -> str:
     settle = "" if abs(diff) < 0.005 else \
         f" {_money(abs(diff))} {'is charged to' if diff > 0 else 'is refunded to'} {r['payment_method_id']}."
     if r["action"] == "exchange_items":
+        later = settle.replace(" is ", " will be ").rstrip(".") + " once the items are back." if settle else ""
         return f"Done: the exchange for order {r['order_id']} is requested (status: exchange requested); you'll get " \
-               f"an email on how to send the item(s) back.{settle}"
+               f"an email on how to send the item(s) back.{later}"
     if r["action"] == "modify_items":
         return f"Done: the items of order {r['order_id']} are changed (status: {r['status']}).{settle}"
     if r["action"] == "modify_payment":

@@ -31,7 +31,7 @@ _METHOD_ID = re.compile(r"\b((?:gift_card|paypal|credit_card)_\w+)\b", re.I)
 
 
 def _method(text: str) -> str:
-    from shop.order_changes import method_kind
+    from shop.order_requests import method_kind
 
     m = _METHOD_ID.search(text)
     return m.group(1) if m else method_kind(text)

@@ -227,3 +227,20 @@ def test_demo_profile_keeps_its_window() -> None:
     assert shop_policy(con, Policy()).return_window_days == 30
     with pytest.raises(ConfigError, match="unknown policy profile"):
         profile_policy(Policy(), "nope")
+
+
+def test_words_resolve_to_ids_or_a_question(shop: Session) -> None:
+    out = ask(shop, "exchange_items", order_id="#W2", request="the t-shirt in size L please, to my paypal")
+    assert out["kind"] == "confirm" and (out["item_ids"], out["new_item_ids"]) == (["i1"], ["i2"])
+    assert out["payment_method_id"] == "paypal_1"
+    two = ask(shop, "exchange_items", order_id="#W2", request="the t-shirt in size L, to my gift card")
+    assert two["kind"] == "ask" and "gift_card_1" in two["message"] and "gift_card_big" in two["message"]
+    plain = ask(shop, "exchange_items", order_id="#W2", request="the t-shirt in size L")
+    assert plain["payment_method_id"] == "credit_card_1"  # none named: the original method
+    which = ask(shop, "modify_items", order_id="#W1", request="something else please")
+    assert which["kind"] == "ask" and "T-Shirt" in which["message"] and "Mug" in which["message"]
+    option = ask(shop, "modify_items", order_id="#W1", request="the t-shirt")
+    assert option["kind"] == "ask" and "size L" in option["message"] and "size S" not in option["message"]
+    assert "not available" in ask(shop, "modify_items", order_id="#W1", request="the t-shirt in size S")["message"]
+    assert ask(shop, "modify_payment", order_id="#W1", payment_method_id="")["kind"] == "ask"
+    assert ask(shop, "modify_payment", order_id="#W1", payment_method_id="paypal")["payment_method_id"] == "paypal_1"
