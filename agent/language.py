@@ -58,11 +58,8 @@ def dominant(text: str) -> Lang | None:
 
 def requested(text: str) -> Lang | None:
     """An explicit request to be answered in a language from now on, or None."""
-    if _ASK_EN.search(text):
-        return "en"
-    if _ASK_ZH.search(text):
-        return "zh"
-    return None
+    asks: tuple[tuple[Lang, re.Pattern[str]], ...] = (("en", _ASK_EN), ("zh", _ASK_ZH))
+    return next((lang for lang, ask in asks if ask.search(text)), None)
 
 
 def reply_language(text: str, earlier: Iterable[str] = (), preferred: str | None = None) -> Lang:

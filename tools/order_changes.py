@@ -4,10 +4,12 @@ tools.orders.execute_pending (audited), like cancel_order and return_items."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.config import Policy
 from core.errors import NeedsDetail
 from core.session import PendingAction, Session
 from shop import order_changes as oc
@@ -71,14 +73,24 @@ def _settle(pol: Any, diff: float, method: str, later: bool = False) -> str:
         " once the items are back" if later else "")
 
 
-def _propose_swap(session: Session, action: str, summary: str, difference: float, currency: str, order_id: str,
-                  item_ids: list[str], new_item_ids: list[str], payment_method_id: str) -> dict[str, Any]:
-    """Hold an exchange or item change for the shopper's yes: the pending action and the confirmation reply."""
+def _swap(session: Session, action: str, check: Callable[..., dict[str, Any]],
+          describe: Callable[[Policy, dict[str, Any]], str], order_id: str, item_ids: list[str],
+          new_item_ids: list[str], payment_method_id: str, request: str) -> dict[str, Any]:
+    """An exchange or item change: the shopper's words resolved to ids (or the question back when one is missing),
+    the policy checked, then held as a pending action for the shopper's yes with the summary they are shown."""
+    try:
+        item_ids, new_item_ids, payment_method_id = _resolve(session, order_id, item_ids, new_item_ids,
+                                                             payment_method_id, request)
+    except NeedsDetail as e:
+        return _ask(action, order_id, request, str(e))  # which item, which option, which payment method
+    pol = policy(session)
+    order = check(session.con, pol, order_id, item_ids, new_item_ids, payment_method_id)
+    summary = describe(pol, order)
     args = {"order_id": order_id, "item_ids": item_ids, "new_item_ids": new_item_ids,
             "payment_method_id": payment_method_id}
     session.pending = PendingAction(action, args, summary)
     return {"kind": "confirm", "summary": summary + CONFIRM, "action": action, **args,
-            "price_difference": difference, "currency": currency}
+            "price_difference": order["difference"], "currency": pol.currency}
 
 
 @tool("exchange_items", SwapArgs, roles=("shopper",), writes=True)
@@ -86,18 +98,13 @@ def exchange_items(session: Session, order_id: str, item_ids: list[str], new_ite
                    payment_method_id: str, request: str) -> dict[str, Any]:
     """Exchange items of a delivered order for other available options of the same products (asks the shopper to
     confirm first; give every item to exchange in one call: an order can be exchanged once)."""
-    pol = policy(session)
-    try:
-        item_ids, new_item_ids, payment_method_id = _resolve(session, order_id, item_ids, new_item_ids,
-                                                             payment_method_id, request)
-    except NeedsDetail as e:
-        return _ask("exchange_items", order_id, request, str(e))
-    order = oc.check_exchange(session.con, pol, order_id, item_ids, new_item_ids, payment_method_id)
-    summary = (f"Exchange in order {order_id}: {_swap_text(order)}; "
-               f"{_settle(pol, order['difference'], payment_method_id, later=True)}. You'll get an email on how to send the "
-               "items back. Have you listed every item you want to exchange?")
-    return _propose_swap(session, "exchange_items", summary, order["difference"], pol.currency, order_id, item_ids,
-                         new_item_ids, payment_method_id)
+    def describe(pol: Policy, order: dict[str, Any]) -> str:
+        return (f"Exchange in order {order_id}: {_swap_text(order)}; "
+                f"{_settle(pol, order['difference'], payment_method_id, later=True)}. You'll get an email on how to "
+                "send the items back. Have you listed every item you want to exchange?")
+
+    return _swap(session, "exchange_items", oc.check_exchange, describe, order_id, item_ids, new_item_ids,
+                 payment_method_id, request)
 
 
 @tool("modify_items", SwapArgs, roles=("shopper",), writes=True)
@@ -105,19 +112,15 @@ def modify_items(session: Session, order_id: str, item_ids: list[str], new_item_
                  payment_method_id: str, request: str) -> dict[str, Any]:
     """Change items of a pending order to other available options of the same products (asks the shopper to
     confirm first). Only once per order: give every item to change in one call."""
-    pol = policy(session)
-    try:
-        item_ids, new_item_ids, payment_method_id = _resolve(session, order_id, item_ids, new_item_ids,
-                                                             payment_method_id, request)
-    except NeedsDetail as e:
-        return _ask("modify_items", order_id, request, str(e))
-    order = oc.check_modify_items(session.con, pol, order_id, item_ids, new_item_ids, payment_method_id)
-    once = " This can only be done once: the order's items can't be changed again afterwards." \
-        if pol.item_modification_once else ""
-    summary = (f"Change in order {order_id}: {_swap_text(order)}; {_settle(pol, order['difference'], payment_method_id)}."
-               f"{once} Have you listed every item you want to change?")
-    return _propose_swap(session, "modify_items", summary, order["difference"], pol.currency, order_id, item_ids,
-                         new_item_ids, payment_method_id)
+    def describe(pol: Policy, order: dict[str, Any]) -> str:
+        once = " This can only be done once: the order's items can't be changed again afterwards." \
+            if pol.item_modification_once else ""
+        return (f"Change in order {order_id}: {_swap_text(order)}; "
+                f"{_settle(pol, order['difference'], payment_method_id)}.{once} Have you listed every item you want "
+                "to change?")
+
+    return _swap(session, "modify_items", oc.check_modify_items, describe, order_id, item_ids, new_item_ids,
+                 payment_method_id, request)
 
 
 @tool("modify_payment", PaymentArgs, roles=("shopper",), writes=True)

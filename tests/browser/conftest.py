@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.live_server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -22,19 +21,11 @@ WIDGET_SECRET = "browser-widget-secret"
 pytestmark = pytest.mark.browser
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def app_url(demo_settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`retain`'s app on a free loopback port, over a writable copy of the session demo."""
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is missing (apt-get install -y chromium)")
-    import uvicorn
-
     from core.config import Settings
     from ui.app import build
     from ui.auth import Logins
@@ -46,18 +37,9 @@ def app_url(demo_settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
     logins = Logins.plain({USER: PASSWORD})  # admin: both consoles
     logins = Logins({**logins.users, **Logins.plain({"stella": PASSWORD}, role="staff").users,
                      **Logins.plain({"mark": PASSWORD}, role="marketer").users})
-    app = build(settings, logins)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not server.started and time.time() < deadline:
-        time.sleep(0.1)
-    assert server.started, "the app did not start within 30 s"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    live = LiveServer(build(settings, logins))
+    yield live.url
+    live.stop()
 
 
 def _ensure_scores(settings: Any) -> None:

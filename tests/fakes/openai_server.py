@@ -4,14 +4,13 @@ the OpenAI wire format (tool calls, and SSE streaming when asked), so the real C
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
 from agent.llm.offline import OfflineChatModel
+from fakes.local_http import LocalServer, QuietHandler
 
 
 def _to_messages(raw: list[dict[str, Any]]) -> list[Any]:
@@ -33,13 +32,13 @@ def _to_messages(raw: list[dict[str, Any]]) -> list[Any]:
     return out
 
 
-class FakeOpenAI:
+class FakeOpenAI(LocalServer):
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         brain = OfflineChatModel()
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.requests.append(body)
@@ -75,20 +74,4 @@ class FakeOpenAI:
                 parts += [chunk({}, finish), "data: [DONE]\n\n"]
                 self._send("".join(parts).encode(), "text/event-stream")
 
-            def _send(self, data: bytes, ctype: str) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *a: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.start(Handler)

@@ -4,18 +4,18 @@ actions for the constrained tool choice, prose for answers), streaming it when a
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from fakes.local_http import LocalServer, QuietHandler
 
-class ScriptedLLM:
+
+class ScriptedLLM(LocalServer):
     def __init__(self, script: list[str]) -> None:
         self.script = list(script)
         self.requests: list[dict[str, Any]] = []
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802
                 self._send(b'{"status": "ok"}', "application/json")
 
@@ -36,20 +36,4 @@ class ScriptedLLM:
                                        "usage": {"prompt_tokens": 10, "completion_tokens": 5},
                                        "timings": timings}).encode(), "application/json")
 
-            def _send(self, data: bytes, ctype: str) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *a: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.start(Handler)

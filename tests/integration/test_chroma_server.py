@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.config import Settings
+from tests.live_server import free_port
 from vectorstore.chroma import client, open_collection
 from vectorstore.embeddings import load_embedder
 from vectorstore.ingest import ingest_paths
@@ -19,15 +19,9 @@ from vectorstore.retriever import HybridRetriever
 CHROMA = Path(sys.executable).parent / "chroma"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.skipif(not CHROMA.exists(), reason="the chroma CLI is not installed in this venv")
 def test_ingest_and_search_through_chroma_server(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([str(CHROMA), "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1",
                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

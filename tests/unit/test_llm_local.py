@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import shutil
 import struct
 import zipfile
 from pathlib import Path
@@ -109,21 +108,12 @@ def test_serve_names_what_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyP
 # --- the provider against a scripted server ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from shop.demo import build_demo
-
-    s = Settings(data_dir=tmp_path_factory.mktemp("llm") / "data")
-    build_demo(s)
-    return s.db_path
 
 
 @pytest.fixture()
-def scripted(demo_store: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def scripted(fresh: Settings, tmp_path: Path):  # type: ignore[no-untyped-def]
     from fakes.scripted_llm import ScriptedLLM
 
-    (tmp_path / "data").mkdir()
-    shutil.copy(demo_store, tmp_path / "data" / "shop.duckdb")
     fakes: list[ScriptedLLM] = []
 
     def make(script: list[str], customer: str = "16985"):  # type: ignore[no-untyped-def]
@@ -214,7 +204,8 @@ def test_an_answer_with_an_invented_figure_falls_back_to_the_extract() -> None:
     finally:
         fake.close()
     for text in (invented, uncited):
-        assert "3 days" not in text and "within 5 working days" in text and "refunds.md" in text
+        assert "3 days" not in text and "within 5 working days" in text and "[1] Refunds › Timing" in text
+        assert "refunds.md" not in text  # a shopper never sees a file path
 
 
 def test_web_chat_shows_typing_then_the_models_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,8 +232,9 @@ def test_web_chat_shows_typing_then_the_models_tokens(monkeypatch: pytest.Monkey
     shown = [c for c, _ in frames]
     first_token = next(i for i, c in enumerate(shown) if c.startswith("Refunds take"))
     assert chat.TYPING in shown[:first_token]  # the indicator comes before the first token
-    assert "Refunds take 5 days [1]." in shown  # the draft as streamed
-    assert frames[-1] == ("Refunds take 5 working days [1].", frames[-1][1]) and frames[-1][1] is not None
+    assert chat.escape_md("Refunds take 5 days [1].") in shown  # the draft as streamed (escaped: model text)
+    final = chat.render_reply("Refunds take 5 working days [1].", [])
+    assert frames[-1] == (final, frames[-1][1]) and frames[-1][1] is not None
 
 
 def test_eval_sample_spreads_over_the_suite() -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fakes.assistant import FakeAssistant
+
 from agent.runner import Reply
 from core.config import Settings
 from ui.chat import render_reply, stream_reply
@@ -16,12 +18,6 @@ CITES = [{"title": "Returns policy", "section": "Return window", "kind": "help",
 TEXT = "The help-centre article “Returns policy” says: “You can return most items within 30 days.” [1]"
 
 
-class FakeAssistant:
-    def __init__(self, reply: Reply):
-        self.reply = reply
-
-    def ask(self, text: str) -> Reply:
-        return self.reply
 
 
 def chat(role: str, reply: Reply, tmp_path: Any) -> list[dict[str, Any]]:

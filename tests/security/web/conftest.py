@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.live_server import LiveServer
 
 SECRET = "test-widget-secret"
 USER, PASSWORD = "alice", "alice-pw-123"
@@ -37,39 +36,21 @@ def shop(store_dir: Path, tmp_path: Path) -> Any:
     return Settings(data_dir=data, embedding="hash", embedding_zh="", widget_secret=SECRET)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture()
 def serve() -> Iterator[Callable[..., str]]:
     """serve(settings) -> base URL of the app on a free loopback port (stopped after the test)."""
-    import uvicorn
-
-    servers: list[tuple[Any, threading.Thread]] = []
+    servers: list[LiveServer] = []
 
     def start(settings: Any) -> str:
         from ui.app import build
         from ui.auth import Logins
 
-        port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(build(settings, Logins.plain({USER: PASSWORD})), host="127.0.0.1",
-                                               port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.time() + 30
-        while not server.started and time.time() < deadline:
-            time.sleep(0.05)
-        assert server.started, "the app did not start within 30 s"
-        servers.append((server, thread))
-        return f"http://127.0.0.1:{port}"
+        servers.append(LiveServer(build(settings, Logins.plain({USER: PASSWORD}))))
+        return servers[-1].url
 
     yield start
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(10)
+    for live in servers:
+        live.stop()
 
 
 def last_text(history: list[dict[str, Any]]) -> str:

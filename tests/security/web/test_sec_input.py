@@ -121,7 +121,7 @@ def test_shopper_turns_run_concurrently(shop: Any, serve: Any, monkeypatch: pyte
 
             self.session = type("S", (), {"principal": Principal("shopper")})()
 
-        def ask(self, text: str) -> Reply:
+        def ask(self, text: str, on_token: Any = None) -> Reply:
             with lock:
                 calls.append(text)
                 active[0] += 1
