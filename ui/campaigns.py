@@ -15,11 +15,12 @@ DRAFT_HEADERS = ["customer", "channel", "arm", "language", "subject", "status", 
 
 
 def _num(x: float | None) -> float | None:
-    return None if x is None or x == "" else float(x)
+    """A filter bound from a number box: empty or 0 (Gradio sends an empty box as 0) means no limit."""
+    return float(x) if x else None
 
 
 def _int(x: float | None) -> int | None:
-    return None if x is None or x == "" else int(x)
+    return int(x) if x else None
 
 
 def _spec(name: str, bands: list[str], segments: list[str], min_clv: float | None, max_clv: float | None,

@@ -49,3 +49,16 @@ def test_charts_carry_the_report() -> None:
     assert abs(curves.data[1].y[-1] - 100 * rep["arms"]["A"]["retention_curve"][-1]) < 1e-9
     assert list(revenue.data[0].x) == ["A", "B"]
     assert revenue.data[0].y[0] == rep["uplift_vs_control"]["A"]["incremental_revenue"]
+
+
+def test_empty_number_boxes_are_no_limit() -> None:
+    from ui.campaigns import _spec
+
+    spec = _spec("w", ["high"], [], 0, 0, 0, 0, [], 0, ["email"], "warm", "direct", "percent", "free_shipping", 0.1)
+    a = spec.audience
+    assert a.min_clv is None and a.max_clv is None and a.min_days_since_order is None
+    assert a.max_days_since_order is None and a.limit is None
+    spec = _spec("w", ["high"], ["loyal"], 50, 500, 30, 0, [], 20, ["email"], "warm", "direct", "percent",
+                 "free_shipping", 0.1)
+    assert (spec.audience.min_clv, spec.audience.max_clv, spec.audience.min_days_since_order,
+            spec.audience.limit, spec.audience.segments) == (50.0, 500.0, 30, 20, ["loyal"])
