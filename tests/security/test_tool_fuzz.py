@@ -50,6 +50,10 @@ class _NoRetriever:
         assert isinstance(query, str)
         return []
 
+    def answer(self, query: str, hits: list[Any]) -> list[Any]:
+        assert isinstance(query, str) and hits == []
+        return []
+
 
 def _tool_names() -> list[str]:
     from tools import load_all

@@ -2,6 +2,7 @@
 out_of_scope, low confidence -> a clarifying question (never a write), the shipped model against its corpus."""
 
 import json
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -72,6 +73,21 @@ def _toy(monkeypatch: pytest.MonkeyPatch, bias: dict[str, float]) -> None:
     toy = IntentClassifier(classes, np.zeros((4, 256), np.float32), np.log([bias[c] for c in classes]), "hash",
                            threshold=0.3, write_threshold=0.8)
     monkeypatch.setattr(classifier, "shipped", lambda: toy)
+    _forget_routes()  # the dialogue state caches routes made with the shipped model (and must not keep the toy's)
+
+
+def _forget_routes() -> None:
+    from agent.offline import dialogue
+
+    for value in vars(dialogue).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _clean_route_caches() -> Iterator[None]:
+    yield
+    _forget_routes()
 
 
 def test_low_confidence_asks_which_of_the_top_two(monkeypatch: pytest.MonkeyPatch) -> None:
