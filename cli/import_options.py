@@ -15,6 +15,7 @@ DATE_FORMAT = typer.Option(None, "--date-format", help="dayfirst, monthfirst, un
                            "format; needed when a column's nn/nn/yyyy dates read both ways")
 OFFSETS = typer.Option(None, "--offsets", help="utc (convert to UTC) or local (keep the clock time); needed when "
                        "timestamps carry UTC offsets")
+MAPPING = typer.Option(None, "--mapping", help="JSON column mapping for a generic log (see docs/data.md)")
 IDS = typer.Option(None, "--ids", help="exact (keep '0042' and '42' apart) or strip-zeros (one id); needed when "
                    "ids differ only by leading zeros")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from cli.common import bench_app, console, eval_app, friendly, print_json, progress, settings, train_app
-from cli.import_options import DATE_FORMAT, IDS, OFFSETS, import_for_eval, import_options
+from cli.import_options import DATE_FORMAT, IDS, MAPPING, OFFSETS, import_for_eval, import_options
 
 DEFAULT_DATA = Path("../shared/data/online_retail/online_retail.csv.gz")
 
@@ -27,7 +27,7 @@ def train_recommender(as_json: bool = typer.Option(False, "--json")) -> None:
 def eval_recommender(
     data: Path = typer.Option(DEFAULT_DATA, "--data", help="a transaction or rating log: Online Retail (the "
                               "default), or any log the generic importer reads"),
-    mapping: Path = typer.Option(None, "--mapping", help="column mapping for a generic log (see README)"),
+    mapping: Path = MAPPING,
     split: str = typer.Option("temporal", "--split", help="temporal (the last --test-days days are the test) or "
                               "per-user (each user's last fifth)"),
     k: int = typer.Option(10, "--k", min=1, max=1000, help="list length: metrics are @k"),

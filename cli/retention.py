@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from cli.common import console, eval_app, friendly, print_json, progress, settings, train_app
-from cli.import_options import DATE_FORMAT, IDS, OFFSETS, import_for_eval, import_options
+from cli.import_options import DATE_FORMAT, IDS, MAPPING, OFFSETS, import_for_eval, import_options
 
 app = typer.Typer()  # merged into the `retain` app by cli.main
 
@@ -34,13 +34,13 @@ def score(as_json: bool = typer.Option(False, "--json")) -> None:
 @friendly
 def eval_churn(
     data: Path = typer.Option(None, "--data", help="an importable file: Online Retail, or a generic transaction log"),
-    mapping: Path = typer.Option(None, "--mapping", help="column mapping for a generic log"),
+    mapping: Path = MAPPING,
     cutoff: str = typer.Option("2011-09-09", "--cutoff", help="test cutoff (YYYY-MM-DD)"),
     horizon: int = typer.Option(90, "--horizon", min=1, help="H: churned = no purchase in H days after the cutoff"),
+    as_json: bool = typer.Option(False, "--json"),
     date_format: str = DATE_FORMAT,
     offsets: str = OFFSETS,
     ids: str = IDS,
-    as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Temporal-holdout evaluation of LightGBM beside logreg, MLP, recency and BG/NBD, for both populations.
 

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from cli.common import bench_app, console, err_console, friendly, print_json, progress, settings
-from cli.import_options import DATE_FORMAT, IDS, OFFSETS, import_options, print_import_report
+from cli.import_options import DATE_FORMAT, IDS, MAPPING, OFFSETS, import_options, print_import_report
 from core.errors import RetainError
 
 app = typer.Typer()  # merged into the `retain` app by cli.main
@@ -33,7 +33,7 @@ def init() -> None:
 def import_(
     source: str = typer.Argument(..., help=f"one of: {', '.join(SOURCES)}"),
     path: Path = typer.Argument(..., help="file (or, for tau-retail, the folder with users/orders/products)"),
-    mapping: Path = typer.Option(None, "--mapping", help="generic: JSON column mapping (see README)"),
+    mapping: Path = MAPPING,
     date_format: str = DATE_FORMAT,
     offsets: str = OFFSETS,
     ids: str = IDS,

@@ -73,8 +73,20 @@ def _settle(pol: Any, diff: float, method: str, later: bool = False) -> str:
         " once the items are back" if later else "")
 
 
+def _exchange_summary(pol: Policy, order: dict[str, Any], order_id: str, method: str) -> str:
+    return (f"Exchange in order {order_id}: {_swap_text(order)}; {_settle(pol, order['difference'], method, later=True)}."
+            " You'll get an email on how to send the items back. Have you listed every item you want to exchange?")
+
+
+def _change_summary(pol: Policy, order: dict[str, Any], order_id: str, method: str) -> str:
+    once = " This can only be done once: the order's items can't be changed again afterwards." \
+        if pol.item_modification_once else ""
+    return (f"Change in order {order_id}: {_swap_text(order)}; {_settle(pol, order['difference'], method)}.{once} "
+            "Have you listed every item you want to change?")
+
+
 def _swap(session: Session, action: str, check: Callable[..., dict[str, Any]],
-          describe: Callable[[Policy, dict[str, Any]], str], order_id: str, item_ids: list[str],
+          describe: Callable[[Policy, dict[str, Any], str, str], str], order_id: str, item_ids: list[str],
           new_item_ids: list[str], payment_method_id: str, request: str) -> dict[str, Any]:
     """An exchange or item change: the shopper's words resolved to ids (or the question back when one is missing),
     the policy checked, then held as a pending action for the shopper's yes with the summary they are shown."""
@@ -85,7 +97,7 @@ def _swap(session: Session, action: str, check: Callable[..., dict[str, Any]],
         return _ask(action, order_id, request, str(e))  # which item, which option, which payment method
     pol = policy(session)
     order = check(session.con, pol, order_id, item_ids, new_item_ids, payment_method_id)
-    summary = describe(pol, order)
+    summary = describe(pol, order, order_id, payment_method_id)
     args = {"order_id": order_id, "item_ids": item_ids, "new_item_ids": new_item_ids,
             "payment_method_id": payment_method_id}
     session.pending = PendingAction(action, args, summary)
@@ -98,12 +110,7 @@ def exchange_items(session: Session, order_id: str, item_ids: list[str], new_ite
                    payment_method_id: str, request: str) -> dict[str, Any]:
     """Exchange items of a delivered order for other available options of the same products (asks the shopper to
     confirm first; give every item to exchange in one call: an order can be exchanged once)."""
-    def describe(pol: Policy, order: dict[str, Any]) -> str:
-        return (f"Exchange in order {order_id}: {_swap_text(order)}; "
-                f"{_settle(pol, order['difference'], payment_method_id, later=True)}. You'll get an email on how to "
-                "send the items back. Have you listed every item you want to exchange?")
-
-    return _swap(session, "exchange_items", oc.check_exchange, describe, order_id, item_ids, new_item_ids,
+    return _swap(session, "exchange_items", oc.check_exchange, _exchange_summary, order_id, item_ids, new_item_ids,
                  payment_method_id, request)
 
 
@@ -112,14 +119,7 @@ def modify_items(session: Session, order_id: str, item_ids: list[str], new_item_
                  payment_method_id: str, request: str) -> dict[str, Any]:
     """Change items of a pending order to other available options of the same products (asks the shopper to
     confirm first). Only once per order: give every item to change in one call."""
-    def describe(pol: Policy, order: dict[str, Any]) -> str:
-        once = " This can only be done once: the order's items can't be changed again afterwards." \
-            if pol.item_modification_once else ""
-        return (f"Change in order {order_id}: {_swap_text(order)}; "
-                f"{_settle(pol, order['difference'], payment_method_id)}.{once} Have you listed every item you want "
-                "to change?")
-
-    return _swap(session, "modify_items", oc.check_modify_items, describe, order_id, item_ids, new_item_ids,
+    return _swap(session, "modify_items", oc.check_modify_items, _change_summary, order_id, item_ids, new_item_ids,
                  payment_method_id, request)
 
 

@@ -68,7 +68,8 @@ def build_tools(ctx: AppContext) -> Any:
         gr.Markdown("Tools API of the retain shop (help-centre search).")
 
         def search_help_centre(query: str, k: int = 3) -> list[dict[str, Any]]:
-            """Search the shop's help centre and product pages; returns passages with title, section and score.
+            """Search the shop's help centre and product pages; returns passages with their title, section and the
+            URL of the page they come from (public: no retrieval score, no server path).
 
             Args:
                 query: the question, in the shopper's words
@@ -76,10 +77,9 @@ def build_tools(ctx: AppContext) -> Any:
             """
             if not available("vectorstore.retriever"):
                 return [{"error": not_available("Knowledge search", "vectorstore.retriever")}]
-            from ui.knowledge_admin import search
+            from ui.knowledge_admin import public_search
 
-            return [{"score": s, "title": t, "section": sec, "source": src, "text": txt}
-                    for s, t, sec, src, txt in search(ctx, query, max(1, min(10, int(k))))]
+            return public_search(ctx, query, max(1, min(10, int(k))))
 
         gr.api(search_help_centre, api_name="search_help_centre")
     return page

@@ -41,7 +41,7 @@ def ingest_uploads(ctx: AppContext, files: list[Any] | None, progress: Any = Non
     return "\n".join(lines)
 
 
-def search(ctx: AppContext, query: str, k: int = 5) -> list[list[Any]]:
+def _hits(ctx: AppContext, query: str, k: int) -> list[Any]:
     from vectorstore.build import knowledge_version
     from vectorstore.retriever import HybridRetriever
 
@@ -49,8 +49,20 @@ def search(ctx: AppContext, query: str, k: int = 5) -> list[list[Any]]:
     cached = ctx.cache.get("retriever")
     if cached is None or cached[0] != version:
         cached = ctx.cache["retriever"] = (version, HybridRetriever.from_settings(ctx.settings))
+    return list(cached[1].search(query, k=int(k)))
+
+
+def search(ctx: AppContext, query: str, k: int = 5) -> list[list[Any]]:
+    """Staff view of a search: hybrid score, title, section, source file and the start of the passage."""
     return [[round(float(h.score), 4), h.citation.get("title"), h.citation.get("section"), h.citation.get("source"),
-             h.text[:300]] for h in cached[1].search(query, k=int(k))]
+             h.text[:300]] for h in _hits(ctx, query, k)]
+
+
+def public_search(ctx: AppContext, query: str, k: int = 3) -> list[dict[str, Any]]:
+    """Public view of a search (the /tools endpoint): title, section, the page's URL and the passage; never a
+    retrieval score or a server path."""
+    return [{"title": h.citation.get("title"), "section": h.citation.get("section"),
+             "url": h.citation.get("url") or None, "text": h.text[:300]} for h in _hits(ctx, query, k)]
 
 
 def build_knowledge_tab(ctx: AppContext) -> None:

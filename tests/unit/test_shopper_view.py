@@ -46,3 +46,32 @@ def test_only_the_apps_own_pages_are_linked() -> None:
                                                     {"url": "/help/../../etc/passwd"}])
     assert "[\\[1\\]](/products/20897)" in out
     assert "evil.example" not in out and "passwd" not in out and out.count("](") == 1
+
+
+class _Hit:
+    def __init__(self, score: float, text: str, **citation: str) -> None:
+        self.score, self.text, self.citation = score, text, citation
+
+
+class _Retriever:
+    def search(self, query: str, k: int = 5) -> list[_Hit]:
+        return [_Hit(0.0328, "You can return most items within 30 days.", title="Returns policy",
+                     section="Return window", source="/srv/shop/data/docs/returns.md",
+                     url="/help/returns-policy#return-window")][:k]
+
+
+def test_public_help_search_shows_no_score_or_server_path(tmp_path: Any) -> None:
+    """The public /tools endpoint (no login) answers with the page's URL, never a score or a file path; the staff
+    knowledge tab keeps both."""
+    from ui.knowledge_admin import public_search, search
+    from vectorstore.build import knowledge_version
+
+    settings = Settings(data_dir=tmp_path)
+    ctx = AppContext(settings)
+    ctx.cache["retriever"] = (knowledge_version(settings), _Retriever())
+    shown = public_search(ctx, "how long do I have to return?", 3)
+    assert shown == [{"title": "Returns policy", "section": "Return window", "url": "/help/returns-policy#return-window",
+                      "text": "You can return most items within 30 days."}]
+    assert "0.0328" not in str(shown) and "/srv/" not in str(shown)
+    assert search(ctx, "how long do I have to return?", 3)[0][:4] == [0.0328, "Returns policy", "Return window",
+                                                                     "/srv/shop/data/docs/returns.md"]
