@@ -201,6 +201,7 @@ def eval_intents(
     for rep in reports.values():
         if not risky:
             rep.pop("risky")
+            rep.pop("risky_strict")
     out: dict[str, Any] = {"file": str(path), **reports["learned"]}
     if "rules" in reports:
         out["baseline"] = {"router": "rules" + (f"+nearest:{nearest}" if nearest else ""), **reports["rules"]}
@@ -219,7 +220,7 @@ def _print_side_by_side(out: dict[str, Any]) -> None:
     t.add_column("learned", justify="right")
     if base:
         t.add_column(base["router"], justify="right")
-    keys: list[tuple[str, Any]] = [("accuracy", "accuracy"), ("clarify", "clarify"), ("risky", "risky")]
+    keys: list[tuple[str, Any]] = [("accuracy", "accuracy"), ("clarify", "clarify"), ("risky", "risky"), ("risky, ops writes too", "risky_strict")]
     keys += [(f"lang {k}", ("by_lang", k)) for k in out.get("by_lang", {})]
     keys += [(f"  {k}", ("by_intent", k)) for k in out.get("by_intent", {})]
     for label, key in keys:

@@ -9,7 +9,7 @@ import pytest
 
 from agent.offline import classifier
 from agent.offline.classifier import IntentClassifier, lowest_threshold
-from agent.offline.intent_eval import risky_share, score
+from agent.offline.intent_eval import OPS_WRITES, risky_share, score
 from agent.offline.router import route
 
 
@@ -133,6 +133,8 @@ def test_lowest_threshold_keeps_the_longest_precise_prefix() -> None:
 def test_risky_share_and_scoring_by_language() -> None:
     assert risky_share(["cancel_order", "policy", "return_items", "change_address"]) == 0.75
     assert risky_share([]) == 0.0
+    assert risky_share(["exchange_items", "policy"]) == 0.0
+    assert risky_share(["exchange_items", "policy"], classifier.WRITE_INTENTS + OPS_WRITES) == 0.5
     rows = [{"text": "a", "intent": "x", "lang": "en"}, {"text": "b", "intent": "y", "lang": "zh"},
             {"text": "c", "intent": "y", "lang": "zh"}]
     out = score(rows, {"a": "cancel_order", "b": "policy", "c": "clarify"}.__getitem__, {"x": "cancel_order",
