@@ -24,40 +24,36 @@ from ui.context import AppContext, available, not_available
 CSS = ".chip {flex: 0 0 auto !important; min-width: fit-content !important; white-space: nowrap}"
 
 
-def build_staff(ctx: AppContext) -> Any:
+def _console(title: str, heading: str, tabs: list[tuple[str, Any]]) -> Any:
+    """A console page: a heading, then one tab per (label, build function taking the page)."""
     import gradio as gr
 
+    with gr.Blocks(title=title) as page:
+        gr.Markdown(f"# {heading}")
+        for label, build_tab in tabs:
+            with gr.Tab(label):
+                build_tab(page)
+    return page
+
+
+def build_staff(ctx: AppContext) -> Any:
     from ui.analytics import build_analytics_tab
     from ui.inbox import build_inbox_tab
     from ui.knowledge_admin import build_knowledge_tab
     from ui.staff import build_staff_tab
 
-    with gr.Blocks(title="retain staff console") as page:
-        gr.Markdown("# Staff console")
-        with gr.Tab("Customers"):
-            build_staff_tab(ctx)
-        with gr.Tab("Inbox"):
-            build_inbox_tab(ctx)
-        with gr.Tab("Analytics"):
-            build_analytics_tab(ctx)
-        with gr.Tab("Knowledge"):
-            build_knowledge_tab(ctx)
-    return page
+    return _console("retain staff console", "Staff console", [
+        ("Customers", lambda _: build_staff_tab(ctx)), ("Inbox", lambda _: build_inbox_tab(ctx)),
+        ("Analytics", lambda _: build_analytics_tab(ctx)), ("Knowledge", lambda _: build_knowledge_tab(ctx))])
 
 
 def build_marketing(ctx: AppContext) -> Any:
-    import gradio as gr
-
     from ui.analytics import build_analytics_tab
     from ui.campaigns import build_campaigns_tab
 
-    with gr.Blocks(title="retain campaigns") as page:
-        gr.Markdown("# Campaign workbench")
-        with gr.Tab("Win-back campaign"):
-            build_campaigns_tab(ctx, page)
-        with gr.Tab("Analytics"):
-            build_analytics_tab(ctx)
-    return page
+    return _console("retain campaigns", "Campaign workbench", [
+        ("Win-back campaign", lambda page: build_campaigns_tab(ctx, page)),
+        ("Analytics", lambda _: build_analytics_tab(ctx))])
 
 
 def build_tools(ctx: AppContext) -> Any:
