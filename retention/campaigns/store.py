@@ -24,8 +24,12 @@ def audit(con: duckdb.DuckDBPyConnection, action: str, target: str, details: dic
 
 
 def new_campaign_id(con: duckdb.DuckDBPyConnection, today: dt.date) -> str:
-    (n,) = con.execute("SELECT count(*) FROM campaigns").fetchone() or (0,)
-    return f"C{today:%Y%m%d}-{n + 1:03d}"
+    """C<yyyymmdd>-<n>: one more than the highest number given that day (not a count, which repeats an id once
+    numbers have gaps)."""
+    prefix = f"C{today:%Y%m%d}-"
+    (n,) = con.execute("SELECT coalesce(max(TRY_CAST(substr(campaign_id, ?) AS INTEGER)), 0) FROM campaigns "
+                       "WHERE starts_with(campaign_id, ?)", [len(prefix) + 1, prefix]).fetchone() or (0,)
+    return f"{prefix}{n + 1:03d}"
 
 
 def create_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str, spec: CampaignSpec,

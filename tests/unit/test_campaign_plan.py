@@ -169,3 +169,18 @@ def test_campaign_plan_saves_state_and_audit(shop, tmp_path):
     assert all(json.loads(o)["code"].startswith("WB") for arm, o in offers if o)
     audit = con.execute("SELECT action, target, ok FROM audit_log").fetchall()
     assert ("campaign.plan", cid, True) in audit
+
+
+def test_campaign_ids_number_each_day_past_gaps(store):
+    """The next id is one past the day's highest number, so an id is never given twice (a count would repeat
+    C…-002 once an earlier campaign's number is missing)."""
+    from retention.campaigns.store import new_campaign_id
+
+    day = dt.date(2011, 12, 10)
+    assert new_campaign_id(store, day) == "C20111210-001"
+    for cid in ("C20111210-001", "C20111210-003", "C20111209-007"):
+        store.execute("INSERT INTO campaigns (campaign_id, name, status, spec, as_of) VALUES (?, 'x', 'planned', "
+                      "'{}', ?)", [cid, day])
+    assert new_campaign_id(store, day) == "C20111210-004"
+    assert new_campaign_id(store, dt.date(2011, 12, 9)) == "C20111209-008"
+    assert new_campaign_id(store, dt.date(2011, 12, 11)) == "C20111211-001"
