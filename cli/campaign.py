@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from cli.common import bench_app, console, friendly, print_json, progress, settings
+from cli.common import bench_app, cli_actor, console, friendly, print_json, progress, settings
 
 app = typer.Typer()  # merged into the `retain` app by cli.main
 
@@ -88,7 +88,7 @@ def plan(
         template_dir=str(template_dir) if template_dir else None)
     con = _con()
     try:
-        report = do_plan(con, s, spec)
+        report = do_plan(con, s, spec, actor=cli_actor())
     finally:
         con.close()
     if as_json:
@@ -135,7 +135,8 @@ def draft(
         n = len([r for r in st.assignments(con, campaign_id) if r["arm"] != "control"])
         with progress() as bar:
             task = bar.add_task("drafting", total=n)
-            report = do_draft(con, s, campaign_id, tick=lambda k: bar.advance(task, k), model=chat)
+            report = do_draft(con, s, campaign_id, tick=lambda k: bar.advance(task, k), model=chat,
+                              actor=cli_actor())
         samples = st.drafts(con, campaign_id)[:show] if show else []
     finally:
         con.close()
@@ -160,7 +161,7 @@ def draft(
 def approve(
     campaign_id: str = typer.Argument(...),
     customer: list[str] = typer.Option(None, "--customer", help="approve only these customers' drafts"),
-    by: str = typer.Option(None, "--by", help="who approves (recorded in the audit log)"),
+    by: str = typer.Option(None, "--by", help="who approves (recorded in the audit log; default cli:<login>)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Approve valid drafts after re-checking them against the store; flagged drafts are never approved."""
@@ -168,7 +169,7 @@ def approve(
 
     con = _con()
     try:
-        report = do_approve(con, settings(), campaign_id, _split(customer), approver=by)
+        report = do_approve(con, settings(), campaign_id, _split(customer), approver=by or cli_actor())
     finally:
         con.close()
     if as_json:
@@ -192,7 +193,7 @@ def export(
     s = settings()
     con = _con()
     try:
-        report = do_export(con, s, campaign_id, out or s.data_dir / "exports", _split([fmt]))
+        report = do_export(con, s, campaign_id, out or s.data_dir / "exports", _split([fmt]), actor=cli_actor())
     finally:
         con.close()
     if as_json:
@@ -235,7 +236,7 @@ def analyze(
     con = _con()
     try:
         report = analyze_campaign(con, settings(), campaign_id, source, _effects(effect), window,
-                                  outcomes_file=outcomes)
+                                  outcomes_file=outcomes, actor=cli_actor())
     finally:
         con.close()
     if as_json:

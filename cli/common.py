@@ -34,6 +34,16 @@ def set_settings(s: Settings) -> None:
     _settings = s
 
 
+def cli_actor() -> str:
+    """Who runs a command, for the audit log: cli:<login name of the process>."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):   # no login name (e.g. a container's uid without a passwd entry)
+        return "cli:unknown"
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 

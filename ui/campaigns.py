@@ -175,10 +175,11 @@ def build_campaigns_tab(ctx: AppContext, page: Any = None, user: str = "marketer
     def refresh(current: str | None = None) -> Any:
         return gr.update(choices=campaign_choices(ctx), value=current or None)
 
-    def do_plan(*args: Any) -> tuple[Any, ...]:
+    def do_plan(request: Any, *args: Any) -> tuple[Any, ...]:
+        """request first: Gradio inserts the gr.Request at its parameter's position, before the 15 inputs."""
         cur = ctx.cursor()
         try:
-            res = service.plan(cur, ctx.settings, _spec(*args))
+            res = service.plan(cur, ctx.settings, _spec(*args), actor=user_of(request, user))
         except Exception as e:
             return "", f"**Could not build the audience:** {e}", None, gr.update(), ""
         finally:
@@ -204,7 +205,7 @@ def build_campaigns_tab(ctx: AppContext, page: Any = None, user: str = "marketer
         return (cid, campaign_summary(ctx, cid), plots.funnel(funnel) if funnel else None, rows,
                 rows[0][0] if rows else "")
 
-    def do_draft(cid: str, progress: Any = gr.Progress()) -> tuple[str, list[list[Any]], str]:
+    def do_draft(cid: str, request: Any = None, progress: Any = gr.Progress()) -> tuple[str, list[list[Any]], str]:
         if not cid:
             return "Build an audience or open a campaign first.", [], ""
         from retention.campaigns import store as st
@@ -220,7 +221,7 @@ def build_campaigns_tab(ctx: AppContext, page: Any = None, user: str = "marketer
 
         progress((0, total), desc="writing drafts", unit="customers")
         try:
-            res = service.draft(cur, ctx.settings, cid, tick=tick)
+            res = service.draft(cur, ctx.settings, cid, tick=tick, actor=user_of(request, user))
         except Exception as e:
             return f"**Could not draft:** {e}", [], ""
         finally:
@@ -256,25 +257,27 @@ def build_campaigns_tab(ctx: AppContext, page: Any = None, user: str = "marketer
             cur.close()
         return msg, draft_rows(ctx, cid)
 
-    def do_export(cid: str) -> tuple[str, Any]:
+    def do_export(cid: str, request: Any = None) -> tuple[str, Any]:
         if not cid:
             return "Build an audience or open a campaign first.", None
         cur = ctx.cursor()
         try:
-            res = service.export(cur, ctx.settings, cid, Path(ctx.settings.data_dir) / "exports")
+            res = service.export(cur, ctx.settings, cid, Path(ctx.settings.data_dir) / "exports",
+                                 actor=user_of(request, user))
         except Exception as e:
             return f"**Could not export:** {e}", None
         finally:
             cur.close()
         return f"Exported {res['sends']} sends {res['by_channel']} ({res['skipped']} skipped: no consent).", res["files"]
 
-    def do_results(cid: str, mode_label: str) -> tuple[Any, ...]:
+    def do_results(cid: str, mode_label: str, request: Any = None) -> tuple[Any, ...]:
         if not cid:
             return "Build an audience or open a campaign first.", None, None, None
         outcomes_from = campaign_results.MODES[mode_label]
         cur = ctx.cursor()
         try:
-            rep = service.analyze_campaign(cur, ctx.settings, cid, outcomes_from=outcomes_from)
+            rep = service.analyze_campaign(cur, ctx.settings, cid, outcomes_from=outcomes_from,
+                                           actor=user_of(request, user))
         except Exception as e:
             return f"**Could not measure:** {e}", None, None, None
         finally:
@@ -298,7 +301,8 @@ def build_campaigns_tab(ctx: AppContext, page: Any = None, user: str = "marketer
     select.__annotations__["evt"] = gr.SelectData
     drafts.select(select, drafts, [pv_cust, pv_chan], api_visibility="private")
     pv_btn.click(do_preview, [camp, pv_cust, pv_chan], preview, api_visibility="private")
-    do_approve.__annotations__["request"] = gr.Request    # the logged-in user is the approver
+    for fn in (do_plan, do_draft, do_approve, do_export, do_results):   # the logged-in user is the audit actor
+        fn.__annotations__["request"] = gr.Request
     approve_btn.click(do_approve, [camp, approve_ids], [status, drafts], api_visibility="private")
     export_btn.click(do_export, camp, [status, files], api_visibility="private")
     results_btn.click(do_results, [camp, mode], [results, conv_plot, curve_plot, revenue_plot],

@@ -49,7 +49,7 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, campaign_id: str, outcomes: 
 def analyze_campaign(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str,
                      outcomes_from: str = "recorded", effects: dict[str, float] | None = None,
                      window_days: int | None = None, seed: int | None = None,
-                     outcomes_file: Path | None = None) -> dict[str, Any]:
+                     outcomes_file: Path | None = None, actor: str | None = None) -> dict[str, Any]:
     """outcomes_from: 'simulate' (the simulator with known `effects`), 'orders' (purchases in the store after the
     send date), 'file' (`outcomes_file`, see outcomes.py) or 'recorded' (what is in campaign_outcomes already).
     Returns the uplift report."""
@@ -105,5 +105,5 @@ def analyze_campaign(con: duckdb.DuckDBPyConnection, settings: Settings, campaig
         st.set_status(con, campaign_id, "analyzed")
         st.audit(con, "campaign.analyze", campaign_id, {
             "outcomes_from": outcomes_from,
-            "uplift": {a: round(c["absolute"], 4) for a, c in report["uplift_vs_control"].items()}})
+            "uplift": {a: round(c["absolute"], 4) for a, c in report["uplift_vs_control"].items()}}, actor_id=actor)
     return report

@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 Tick = Callable[[int], None] | None
 
 
-def plan(con: duckdb.DuckDBPyConnection, settings: Settings, spec: CampaignSpec) -> dict[str, Any]:
-    """Audience (with the funnel), offers and the experiment's assignment; saved as a 'planned' campaign."""
+def plan(con: duckdb.DuckDBPyConnection, settings: Settings, spec: CampaignSpec,
+         actor: str | None = None) -> dict[str, Any]:
+    """Audience (with the funnel), offers and the experiment's assignment; saved as a 'planned' campaign (the audit
+    row names `actor`, the marketer; likewise for every step below)."""
     today = shop_today(con)
     policy = settings.policy
     check_policy(policy, spec.variants)
@@ -63,7 +65,8 @@ def plan(con: duckdb.DuckDBPyConnection, settings: Settings, spec: CampaignSpec)
     with transaction(con):
         st.create_campaign(con, campaign_id, spec, aud.funnel, today)
         st.save_audience(con, campaign_id, aud.members, assignment, offers)
-        st.audit(con, "campaign.plan", campaign_id, {"audience": len(aud.members), "arms": dict(arm_counts)})
+        st.audit(con, "campaign.plan", campaign_id, {"audience": len(aud.members), "arms": dict(arm_counts)},
+                 actor_id=actor)
     return {"campaign_id": campaign_id, "as_of": today.isoformat(), "audience": len(aud.members),
             "funnel": aud.funnel, "arms": dict(sorted(arm_counts.items())), "offers": dict(sorted(pct.items()))}
 
@@ -120,7 +123,7 @@ def preview(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str
 
 
 def draft(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str, tick: Tick = None,
-          model: Any = None) -> dict[str, Any]:
+          model: Any = None, actor: str | None = None) -> dict[str, Any]:
     """Drafts for every treated customer on every planned channel, each validated (regenerated once). Offline
     (model None) the templates write them; with a LangChain chat model, the model does (see llm.py)."""
     camp = st.get_campaign(con, campaign_id)
@@ -155,7 +158,8 @@ def draft(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str, 
         st.save_drafts(con, campaign_id, results)
         st.set_status(con, campaign_id, "drafted")
         st.audit(con, "campaign.draft", campaign_id, {**counts, "flag_reasons": dict(reasons),
-                                                      "writer": "templates" if model is None else "llm"})
+                                                      "writer": "templates" if model is None else "llm"},
+                 actor_id=actor)
     return {"campaign_id": campaign_id, "writer": "templates" if model is None else "llm", **counts, "skipped": dict(skipped), "flag_reasons": dict(reasons),
             "languages": dict(Counter(d.language for d, _ in results))}
 
@@ -198,7 +202,7 @@ def approve(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str
 
 
 def export(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str, out_dir: Path,
-           formats: list[str] | None = None) -> dict[str, Any]:
+           formats: list[str] | None = None, actor: str | None = None) -> dict[str, Any]:
     """Write approved, consented sends as CSV/JSON and record them as sends (feeds the frequency cap)."""
     from retention.campaigns.export import export_paths, send_rows, write_files
 
@@ -229,7 +233,8 @@ def export(con: duckdb.DuckDBPyConnection, settings: Settings, campaign_id: str,
             write_files(campaign_id, rows, paths)
             st.set_status(con, campaign_id, "exported")
             st.audit(con, "campaign.export", campaign_id, {"sends": len(rows), "files": [str(p) for p in paths],
-                                                           "skipped_no_consent": len(approved) - len(rows)})
+                                                           "skipped_no_consent": len(approved) - len(rows)},
+                     actor_id=actor)
     except BaseException:   # rolled back (e.g. a full disk at the audit row or the commit): no new files either
         for p in paths:
             p.with_name(p.name + ".part").unlink(missing_ok=True)

@@ -74,14 +74,15 @@ def test_campaign_cli_lifecycle(data_dir, tmp_path):
     assert steps["exclude: unsubscribed"] - steps["exclude: contacted within 14 days"] >= len({r["customer_id"]
                                                                                                for r in rows})
     con = connect(data_dir / "shop.duckdb")
-    actions = [r[0] for r in con.execute("SELECT action FROM audit_log WHERE target = ? ORDER BY audit_id",
-                                         [cid]).fetchall()]
+    audit = con.execute("SELECT action, actor_id FROM audit_log WHERE target = ? ORDER BY audit_id", [cid]).fetchall()
+    actions = [r[0] for r in audit]
     approver = con.execute("SELECT actor_id FROM audit_log WHERE action = 'campaign.approve'").fetchone()
     status = con.execute("SELECT status FROM campaigns WHERE campaign_id = ?", [cid]).fetchone()
     con.close()
     assert actions[:5] == ["campaign.plan", "campaign.draft", "campaign.approve", "campaign.export",
                            "campaign.analyze"]
     assert approver == ("marketer-1",) and status == ("analyzed",)
+    assert all(actor and actor.startswith("cli:") for action, actor in audit if action != "campaign.approve")
 
 
 @pytest.mark.parametrize("args,message", [
@@ -120,3 +121,32 @@ def test_campaign_bench_reports_throughput(tmp_path):
     assert out["drafts_per_s"] > 0 and out["validations_per_s"] > 0
     assert set(out["flag_reasons"]) <= {"no_consent"}
     assert out["draft_step"]["valid"] == out["draft_step"]["drafts"] > 0
+
+
+def test_workbench_steps_are_audited_as_the_logged_in_marketer(data_dir):
+    """Each step the marketing console runs (plan, draft, approve, export, measure) names the user who logged in."""
+    from core.config import Settings
+    from shop.db import connect
+    from ui.app import build_marketing
+    from ui.context import AppContext
+
+    ctx = AppContext(Settings(data_dir=data_dir))
+    page = build_marketing(ctx)
+    fns = {f.fn.__name__: f.fn for f in page.fns.values() if getattr(f.fn, "__name__", "").startswith("do_")}
+    me = type("Req", (), {"username": "mark"})()
+    cid = fns["do_plan"](me, "win-back", ["high", "medium"], [], None, None, None, None, [], 200, ["email"],
+                         "warm", "direct", "percent", "free_shipping", 0.2)[0]
+    assert cid.startswith("C")
+    fns["do_draft"](cid, me, lambda *a, **k: None)
+    assert fns["do_approve"](cid, "", me)[0].startswith("Approved")
+    assert fns["do_export"](cid, me)[0].startswith("Exported")
+    fns["do_results"](cid, "simulated (demo)", me)
+    ctx.cursor().close()
+    ctx._con.close()
+    con = connect(data_dir / "shop.duckdb")
+    audit = con.execute("SELECT action, actor_role, actor_id FROM audit_log WHERE target = ? ORDER BY audit_id",
+                        [cid]).fetchall()
+    con.close()
+    assert [a for a, _, _ in audit] == ["campaign.plan", "campaign.draft", "campaign.approve", "campaign.export",
+                                        "campaign.analyze"]
+    assert {(role, actor) for _, role, actor in audit} == {("marketer", "mark")}
