@@ -24,6 +24,7 @@ BASE = "en"
 _HOME = Path(__file__).resolve().parent.parent  # the folder that holds the top-level packages
 _ROOTS: list[Path] = []                          # extra language directories, searched first
 _PART = re.compile(r"\$\{(\w+)\}")
+_CODE = re.compile(r"[a-z][a-z0-9_-]{0,40}", re.I)  # language codes (en, zh, pt-br) and catalogue names
 
 
 class CatalogueError(RetainError):
@@ -118,12 +119,19 @@ class Catalogue(Mapping[str, Any]):
         return _PART.sub(sub, value)
 
 
+def _find(lang: str, name: str, package: str) -> Path | None:
+    if not _CODE.fullmatch(lang) or not _CODE.fullmatch(name):
+        raise CatalogueError(f"not a language code and catalogue name: {lang!r}, {name!r}")
+    return next((p for d in _dirs(package) if (p := d / lang / f"{name}.toml").is_file()), None)
+
+
 @lru_cache(maxsize=256)
 def catalogue(lang: str, name: str, package: str = "agent") -> Catalogue:
     """The catalogue `name` of language `lang` for `package`; English is the fallback for a missing key. A
     language without the file at all gets the English catalogue's keys (under its own language code)."""
-    path = next((p for d in _dirs(package) if (p := d / lang / f"{name}.toml").is_file()), None)
-    fallback = catalogue(BASE, name, package) if lang != BASE else None
-    if path is None and fallback is None:
+    path = _find(lang, name, package)
+    base = _find(BASE, name, package) if lang != BASE else None
+    if path is None and base is None:
         raise CatalogueError(f"no catalogue {package}/lang/{lang}/{name}.toml")
+    fallback = catalogue(BASE, name, package) if base is not None else None
     return Catalogue(lang, name, _read(path) if path else {}, path, fallback)
