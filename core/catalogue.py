@@ -125,6 +125,11 @@ def _find(lang: str, name: str, package: str) -> Path | None:
     return next((p for d in _dirs(package) if (p := d / lang / f"{name}.toml").is_file()), None)
 
 
+def exists(lang: str, name: str, package: str = "agent") -> bool:
+    """Whether language `lang` itself has the catalogue `name` (a file, not only the English fallback)."""
+    return _find(lang, name, package) is not None
+
+
 @lru_cache(maxsize=256)
 def catalogue(lang: str, name: str, package: str = "agent") -> Catalogue:
     """The catalogue `name` of language `lang` for `package`; English is the fallback for a missing key. A

@@ -22,12 +22,12 @@ import numpy as np
 from agent.language import CJK, requested
 from agent.offline import ops
 from agent.offline.slots import extract
-from core.catalogue import catalogue, languages
+from core.catalogue import catalogue, exists, languages
 
 # The routing rules of the languages other than English, as data (agent/lang/<lang>/routing.toml): their abuse,
 # injection, greeting and other-customer patterns join the English ones; their rules and examples apply to
 # messages in their script.
-LOCAL = [c for c in (catalogue(lang, "routing") for lang in languages() if lang != "en") if c.path is not None]
+LOCAL = [catalogue(lang, "routing") for lang in languages() if lang != "en" and exists(lang, "routing")]
 
 
 def _local(key: str) -> str:
