@@ -94,7 +94,10 @@ class Catalogue(Mapping[str, Any]):
         return sum(1 for _ in self)
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
+        try:
+            return self[key]
+        except CatalogueError:
+            return default
 
     def own(self, key: str, default: Any = None) -> Any:
         """The value this language itself gives (no English fallback)."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from agent.offline import render
 
+
 def _money(x: Any) -> str:
     return f"{float(x):.2f}" if x is not None else "?"
 
