@@ -58,7 +58,6 @@ def languages(package: str = "agent") -> list[str]:
     return sorted(found, key=lambda x: (x != BASE, x))
 
 
-@lru_cache(maxsize=64)
 def _read(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as f:
@@ -80,7 +79,7 @@ class Catalogue(Mapping[str, Any]):
             return self.data[key]
         if self.fallback is not None and key in self.fallback:
             return self.fallback[key]
-        where = self.path or f"lang/{self.lang}/{self.name}.toml (no such file)"
+        where = self.path or f"{self.lang}/{self.name}.toml (no such file)"
         also = f" (nor in {self.fallback.path})" if self.fallback is not None else ""
         raise CatalogueError(f"{where}: no key {key!r}{also}")
 
@@ -122,24 +121,28 @@ class Catalogue(Mapping[str, Any]):
         return _PART.sub(sub, value)
 
 
-def _find(lang: str, name: str, package: str) -> Path | None:
+def _find(lang: str, name: str, package: str) -> list[Path]:
+    """The files of catalogue `name` in `lang`, the added directories' first."""
     if not _CODE.fullmatch(lang) or not _CODE.fullmatch(name):
         raise CatalogueError(f"not a language code and catalogue name: {lang!r}, {name!r}")
-    return next((p for d in _dirs(package) if (p := d / lang / f"{name}.toml").is_file()), None)
+    return [p for d in _dirs(package) if (p := d / lang / f"{name}.toml").is_file()]
 
 
 def exists(lang: str, name: str, package: str = "agent") -> bool:
     """Whether language `lang` itself has the catalogue `name` (a file, not only the English fallback)."""
-    return _find(lang, name, package) is not None
+    return bool(_find(lang, name, package))
 
 
 @lru_cache(maxsize=256)
 def catalogue(lang: str, name: str, package: str = "agent") -> Catalogue:
-    """The catalogue `name` of language `lang` for `package`; English is the fallback for a missing key. A
-    language without the file at all gets the English catalogue's keys (under its own language code)."""
-    path = _find(lang, name, package)
-    base = _find(BASE, name, package) if lang != BASE else None
-    if path is None and base is None:
+    """The catalogue `name` of language `lang` for `package`: the keys of its files (an added directory's file
+    over the shipped one), then English for a key they lack. A language without the file at all gets the English
+    catalogue's keys (under its own language code)."""
+    paths = _find(lang, name, package)
+    if not paths and (lang == BASE or not _find(BASE, name, package)):
         raise CatalogueError(f"no catalogue {package}/lang/{lang}/{name}.toml")
-    fallback = catalogue(BASE, name, package) if base is not None else None
-    return Catalogue(lang, name, _read(path) if path else {}, path, fallback)
+    fallback = catalogue(BASE, name, package) if lang != BASE and _find(BASE, name, package) else None
+    data: dict[str, Any] = {}
+    for p in reversed(paths):
+        data.update(_read(p))
+    return Catalogue(lang, name, data, paths[0] if paths else None, fallback)
