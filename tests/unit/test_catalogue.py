@@ -100,7 +100,6 @@ def test_missing_part_and_bad_names(lang_dir: Path) -> None:
 def test_lang_dir_setting_registers_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from agent.offline.replies import reply
     from cli import common
-    from core.config import Settings
 
     _write(tmp_path, "fr", "replies", 'withdrawn = "rien"\n')
     monkeypatch.setattr(common, "_settings", None)  # restored after the test
