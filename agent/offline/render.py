@@ -12,7 +12,7 @@ from typing import Any
 
 from core.catalogue import Catalogue, catalogue
 
-SOURCE_PREFIX = "I couldn't complete that: "  # how a tool says that a write failed (tools/registry.py)
+SOURCE_PREFIX = "I couldn't complete that: "  # how a refused write begins (shop/writes.py)
 
 
 def _money(x: Any) -> str:
