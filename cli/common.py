@@ -25,13 +25,18 @@ def settings() -> Settings:
     """The process's one Settings object (built on first use from env/.env and the global options)."""
     global _settings
     if _settings is None:
-        _settings = Settings()
+        set_settings(Settings())
+    assert _settings is not None
     return _settings
 
 
 def set_settings(s: Settings) -> None:
     global _settings
     _settings = s
+    if s.lang_dir is not None:  # a language added as files (core/catalogue.py)
+        from core.catalogue import add_root
+
+        add_root(s.lang_dir)
 
 
 def cli_actor() -> str:

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     embedding: str = Field("minilm", description="embedder: minilm | use-m | openai:<m> | st:<path> | hash")
     embedding_zh: str = Field("use-m", description="embedder for Chinese questions (a companion collection); "
                               "'' = the same as embedding")
+    lang_dir: Path | None = Field(None, description="more language catalogues, searched before the shipped ones: "
+                                  "<lang_dir>/<lang>/<name>.toml, or <lang_dir>/<package>/<lang>/<name>.toml "
+                                  "(docs/languages.md)")
     chroma_url: str | None = Field(None, description="http://host:port for a Chroma server; unset = embedded")
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860

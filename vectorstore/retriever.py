@@ -35,9 +35,9 @@ import numpy as np
 from core.config import Settings
 from core.language import LANGS, detect_lang
 from vectorstore.embeddings import embed_query
+from vectorstore.homophones import HomophoneSpeller
 from vectorstore.lexical import BM25Index
 from vectorstore.spelling import Speller, embedder_words
-from vectorstore.spelling_zh import ZhSpeller
 
 METHODS = ("bm25", "dense", "hybrid")
 
@@ -136,7 +136,7 @@ class HybridRetriever:
         self._views: dict[str, _View] = {}
         self.spell = spell
         self._speller: Speller | None = None
-        self._speller_zh: ZhSpeller | None = None
+        self._speller_zh: HomophoneSpeller | None = None
         self._pickers: dict[str, Any] = {}
         self._last_qvec: tuple[tuple[str, str], np.ndarray] | None = None
 
@@ -152,13 +152,13 @@ class HybridRetriever:
         return self._speller
 
     @property
-    def speller_zh(self) -> ZhSpeller:
+    def speller_zh(self) -> HomophoneSpeller:
         """Corrects misheard Chinese query words against the Chinese chunks and the zh->en glossary's terms."""
         if self._speller_zh is None:
-            from vectorstore.glossary_zh import GLOSSARY
+            from vectorstore.glossary import glossary
 
             zh = [self.texts[i] for i in self.view("zh").idx if self.langs[i] == "zh"]
-            self._speller_zh = ZhSpeller(zh, GLOSSARY)
+            self._speller_zh = HomophoneSpeller(zh, glossary("zh"))
         return self._speller_zh
 
     @property
@@ -198,12 +198,9 @@ class HybridRetriever:
             allowed = np.array([lg == lang or c not in have for c, lg in zip(self.canon, self.langs, strict=True)],
                                dtype=bool)
             idx = np.flatnonzero(allowed)
-            if lang == "zh":
-                from vectorstore.lexical_zh import query_tokens_zh, tokenize_zh
+            from vectorstore.segment import tokenizers
 
-                bm = BM25Index([self.texts[i] for i in idx], tokenize_zh, query_tokens_zh)
-            else:
-                bm = BM25Index([self.texts[i] for i in idx])
+            bm = BM25Index([self.texts[i] for i in idx], *(tokenizers(lang) or ()))
             self._views[lang] = _View(lang, idx, allowed, bm)
         return self._views[lang]
 

@@ -64,7 +64,7 @@ def normalise(text: str) -> str:
     """Every order id becomes one token (#W9000002, W9000002, 581001 -> #W0000000): the id says which order, the
     words around it what is wanted (Chinese postcodes are not ids)."""
     from agent.offline.slots import ORDER
-    from agent.offline.slots_zh import without_postcodes
+    from agent.offline.slots_local import without_postcodes
 
     spans = [m.span() for m in ORDER.finditer(without_postcodes(text))]
     for a, b in reversed(spans):

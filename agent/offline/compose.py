@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-NOTHING_FOUND = ("I couldn't find that in our help centre, so I'd rather not guess. Would you like me to connect "
-                 "you with a colleague?")
+from agent.offline import render
 
 
 def _money(x: Any) -> str:
     return f"{float(x):.2f}" if x is not None else "?"
-
-
-# The words around quoted passages, per reply language. A quote is always attributed to its document (a
-# help-centre article, a product page, or another document in the knowledge base): retrieved text is quoted,
-# never spoken in the shop's own voice.
-QUOTE = {
-    "en": {"help": "The help-centre article “{title}” says:", "product": "The product page “{title}” says:",
-           "document": "The document “{title}” in our knowledge base (not written by our support team) says:",
-           "english": "", "space": " ", "open": "“", "close": "”", "sources": "Sources:", "sep": " › "},
-    "zh": {"help": "帮助中心文章《{title}》写道：", "product": "商品页面《{title}》写道：",
-           "document": "知识库中的文档《{title}》（并非客服团队撰写）写道：", "english": "（英文原文）",
-           "space": "", "open": "“", "close": "”", "sources": "来源：", "sep": " › "},
-}
 
 
 def _fallback_answer(ps: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -53,13 +40,15 @@ def cited(r: dict[str, Any]) -> list[tuple[dict[str, Any], list[str]]]:
     return [(ps[i], out[i]) for i in order]
 
 
-def passages_reply(r: dict[str, Any], lang: str = "en", nothing: str = "") -> str:
+def passages_reply(r: dict[str, Any], lang: str = "en") -> str:
     """The answer sentences, quoted and attributed to their documents, numbered [1] [2] ..., then the sources
-    (title › section; the shopper UI links each number to the source's page)."""
+    (title › section; the shopper UI links each number to the source's page). The words around the quotes are
+    the [quote] table of the language's compose catalogue."""
     quotes = cited(r)
+    c = render.cat(lang)
     if not quotes:
-        return nothing or NOTHING_FOUND
-    w = QUOTE.get(lang, QUOTE["en"])
+        return str(c["nothing_found"])
+    w = c["quote"]
     lines: dict[tuple[str, str], list[str]] = {}  # one line per document: its label, then its numbered quotes
     sources = []
     for n, (p, sents) in enumerate(quotes, start=1):
@@ -72,32 +61,6 @@ def passages_reply(r: dict[str, Any], lang: str = "en", nothing: str = "") -> st
         sources.append(f"[{n}] " + w["sep"].join(str(x) for x in (p.get("title"), p.get("section")) if x))
     body = "\n\n".join(parts[0] + w["space"] + " ".join(parts[1:]) for parts in lines.values())
     return body + f"\n\n{w['sources']}\n" + "\n".join(sources)
-
-
-def _passages(r: dict[str, Any]) -> str:
-    return passages_reply(r, "en")
-
-
-def _orders(r: dict[str, Any]) -> str:
-    orders = r.get("orders") or []
-    if not orders:
-        return "I can't see any orders on this account."
-    who = f"Customer {r['customer_id']}'s" if r.get("customer_id") else "Your"
-    rows = [f"- {o['order_id']} ({o['date']}): {o['status']}, {o['lines']} item(s), total {_money(o['total'])}"
-            for o in orders]
-    return f"{who} most recent orders:\n" + "\n".join(rows)
-
-
-def _order(r: dict[str, Any]) -> str:
-    o = r["order"]
-    items = "\n".join(f"- {it['name']}" + (f" ({', '.join(f'{k}: {v}' for k, v in it['options'].items())})"
-                                         if it.get("options") else "")
-                      + f" × {it['quantity']} at {_money(it['unit_price'])}" + (f" [{it['status']}]" if it.get("status")
-                                                                                else "")
-                      for it in o["items"])
-    track = f"\nTracking: {', '.join(o['tracking_ids'])}" if o.get("tracking_ids") else ""
-    return f"Order {o['order_id']} is {o['status']} (placed {str(o['created_at'])[:10]}, total {_money(o['total'])}).\n" \
-           f"{items}{track}{_order_more(o)}"
 
 
 def _order_more(o: dict[str, Any]) -> str:
@@ -149,63 +112,6 @@ def _audience(r: dict[str, Any]) -> str:
         f"- {c.get('segment')} / {c.get('risk_band')}: {c.get('customers', c.get('n'))}" for c in rows)
 
 
-def _suggestions(r: dict[str, Any]) -> str:
-    items = r.get("items") or []
-    if not items:
-        return "I don't have suggestions for you right now."
-    return "You might like:\n" + "\n".join(f"- {i['name']} ({_money(i['price'])}): {i['reason']}" for i in items)
-
-
-def _products(r: dict[str, Any]) -> str:
-    ps = r.get("products") or []
-    if not ps:
-        return "I couldn't find that product in our catalogue."
-    p = ps[0]
-    avail = [v for v in p["variants"] if v["available"]]
-    opts = "\n".join(f"- {', '.join(f'{k}: {v}' for k, v in v['options'].items()) or 'standard'}: "
-                     f"{_money(v['price'])}" for v in avail[:12])
-    return f"{p['name']} is available in {len(avail)} option(s):\n{opts}" if avail else \
-        f"{p['name']} is currently out of stock in every option."
-
-
-def _payments(r: dict[str, Any]) -> str:
-    ps = r.get("payments") or []
-    if not ps:
-        return f"There are no payments or refunds recorded on order {r['order_id']} yet."
-    return f"Order {r['order_id']}:\n" + "\n".join(f"- {p['transaction_type']}: {_money(p['amount'])} "
-                                                    f"({p['payment_method_id']})" for p in ps)
-
-
-def _profile(r: dict[str, Any]) -> str:
-    c = r["customer"]
-    a = c.get("default_address") or {}
-    from tools.orders import one_line
-
-    addr = one_line(a) if a else ""
-    return f"{c.get('first_name')} {c.get('last_name')}, {c.get('email')}. Default address: {addr or 'none'}. " \
-           f"Payment methods: {', '.join(_method(p) for p in c.get('payment_methods', [])) or 'none'}."
-
-
-def _method(p: dict[str, Any]) -> str:
-    extra = f", balance {_money(p['balance'])}" if p.get("balance") is not None else ""
-    return f"{p['kind']} ({p['payment_method_id']}{extra})"
-
-
-def _done(r: dict[str, Any]) -> str:
-    if r["action"] == "cancel_order":
-        return f"Done: order {r['order_id']} is cancelled and {_money(r['refund'])} will be refunded to your " \
-               "original payment method."
-    if r["action"] == "return_items":
-        return f"Done: the return for order {r['order_id']} is requested (status: return requested). Refund due: " \
-               f"{_money(r['refund'])}."
-    if r["action"] == "change_order_address":
-        return f"Done: order {r['order_id']} will now be delivered to {r['ship_address']['address1']}, " \
-               f"{r['ship_address']['city']}."
-    if r["action"] == "handoff":
-        return f"I've opened ticket {r['ticket_id']}; a colleague will pick up your case and reply here, in this conversation."
-    return _done_ops(r)
-
-
 def _done_ops(r: dict[str, Any]) -> str:
     """Exchanges, item and payment changes, the default address (tools/order_changes.py)."""
     diff = r.get("price_difference") or 0.0
@@ -227,29 +133,37 @@ def _done_ops(r: dict[str, Any]) -> str:
     return "Done."
 
 
-RENDER = {"passages": _passages, "orders": _orders, "order": _order, "retention": _retention,
-          "at_risk": _at_risk, "audience": _audience, "suggestions": _suggestions, "products": _products,
-          "payments": _payments, "profile": _profile, "done": _done,
-          "confirm": lambda r: r["summary"], "refusal": lambda r: r["message"], "error": lambda r: r["message"],
-          "auth": lambda r: r["message"], "customers": lambda r: "Matching customers:\n" + "\n".join(
-              f"- {c['customer_id']}: {c['first_name']} {c['last_name']} ({c['email']})" for c in r["customers"])
-          or "No matching customers."}
+STAFF: dict[str, Callable[[dict[str, Any]], str]] = {
+    "retention": _retention, "at_risk": _at_risk, "audience": _audience,
+    "customers": lambda r: "Matching customers:\n" + "\n".join(
+        f"- {c['customer_id']}: {c['first_name']} {c['last_name']} ({c['email']})" for c in r["customers"])
+    or "No matching customers.",
+    "ask": lambda r: r["message"],
+    "product_types": lambda r: "Our product types:\n" + "\n".join(
+        f"- {p['name']} (product id {p['product_id']})" for p in r["products"]),
+}
 
 
-RENDER["ask"] = lambda r: r["message"]
-RENDER["product_types"] = lambda r: "Our product types:\n" + "\n".join(
-    f"- {p['name']} (product id {p['product_id']})" for p in r["products"])
-RENDER["language"] = lambda r: ("OK, I'll answer in English from now on." if r.get("language") == "en" else
-                                "OK, I'll answer in Chinese from now on.")
+def _table(lang: str) -> dict[str, Callable[[dict[str, Any]], str]]:
+    """The renderers of one reply language: the shopper's kinds from its compose catalogue, staff views in
+    English."""
+    c = render.cat(lang)
+
+    def said(r: dict[str, Any]) -> str:
+        return render.message(c, r["message"])
+
+    return {**STAFF, "passages": lambda r: passages_reply(r, lang), "orders": lambda r: render.orders(c, r),
+            "order": lambda r: render.order(c, r, _order_more), "suggestions": lambda r: render.suggestions(c, r),
+            "products": lambda r: render.products(c, r), "payments": lambda r: render.payments(c, r),
+            "profile": lambda r: render.profile(c, r), "done": lambda r: render.done(c, r, _done_ops),
+            "confirm": lambda r: render.confirm(c, r), "language": lambda r: render.language(c, r),
+            "refusal": said, "error": said, "auth": said}
 
 
 def compose(results: list[dict[str, Any]], lang: str = "en") -> str:
-    """The reply for a turn's tool results, in English or Chinese ('zh'); staff views stay in English."""
-    table = RENDER
-    if lang == "zh":
-        from agent.offline.compose_zh import RENDER_ZH
-
-        table = {**RENDER, **RENDER_ZH}
+    """The reply for a turn's tool results in the reply language (en, zh, or any language with a compose
+    catalogue, see docs/languages.md); staff views stay in English."""
+    table = _table(lang)
     parts = []
     for r in results:
         fn = table.get(r.get("kind", ""))

@@ -53,11 +53,6 @@ UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = [
                          r"差价|价格保护|降价了", re.I)),
     ("gift_wrap", re.compile(r"\bgift[- ]?wrap|\bgift (note|message)\b|礼品包装|包装成礼物|贺卡", re.I)),
 ]
-CANNOT = {"undo": ("undo a cancellation", "撤销已取消的订单"),
-          "add_remove": ("add or remove single items on an order", "增删订单里的单件商品"),
-          "delivery_day": ("choose a delivery day", "指定送货日期"),
-          "price": ("adjust the price of an order", "调整订单价格或补差价"),
-          "gift_wrap": ("add gift wrapping or a gift note", "添加礼品包装或贺卡")}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.offline.replies_zh import GLOSSARY
+from agent.offline.glossary import GLOSSARY
 
 COLOURS = ("black", "white", "red", "blue", "green", "yellow", "pink", "purple", "orange", "brown", "grey", "gray",
            "silver", "gold", "navy", "beige")

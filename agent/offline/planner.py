@@ -6,31 +6,16 @@ import json
 from typing import Any
 
 from agent.offline import clarify, dialogue, ops
-from agent.offline import replies_zh as zh
+from agent.offline.glossary import product_words
 from agent.offline.plan import Call, Plan
+from agent.offline.replies import reply, table
 from agent.offline.router import Route, route
 from agent.offline.slots import order_ids
 from agent.offline.tasks import handoff, plan_task
 
 ACCOUNT = {"list_orders", "order_details", "cancel_order", "return_items", "change_address", "refund_status",
            "profile", "recommend", "set_language", *ops.INTENTS}
-ASK_IDENTITY = ("I can help with that once you're verified: please tell me the email address on your account plus "
-                "your zip/postcode or one of your order numbers, or your full name and zip/postcode.")
-DIRECT = {
-    "greeting": "Hello! I can answer questions about our shop's policies and products, check your orders, and "
-                "help with cancellations, returns and address changes. What can I do for you?",
-    "injection": "I can't change how I work or share other customers' information, but I'm happy to help with "
-                 "your own orders or questions about our shop.",
-    "abusive": "I'm sorry you're frustrated. I'm here to help: tell me what went wrong, or I can connect you with "
-               "a colleague.",
-    "other_customer": "For privacy I can only help with your own account and orders.",
-    "campaign": "Win-back campaigns are planned, drafted, validated and approved in the campaign workbench or with "
-                "`retain campaign plan|draft|approve|export|analyze`; I can tell you how many customers are in "
-                "each segment and risk band, or who is at risk.",
-}
-
-
-WITHDRAWN = {"en": "OK, I'll leave it as it is: I haven't changed anything.", "zh": "好的，那就先不办了，我没有做任何更改。"}
+DIRECT = table("en", "direct")  # the intents answered without a tool
 __all__ = ["Call", "Plan", "plan_turn", "remembered_order", "tool_payload"]
 
 
@@ -48,7 +33,7 @@ def _dialogue(r: Route, text: str, history: list[tuple[str, str]], results: list
     write task (new, or continued by this message). None: plan the message on its own."""
     remembered = remembered_order(history)
     if dialogue.withdrawn(text):
-        return Plan([], WITHDRAWN[lang])
+        return Plan([], reply(lang, "withdrawn"))
     if kind := dialogue.unsupported(text, remembered):
         said = order_ids(text)
         return handoff(kind, text, said[-1] if said else remembered, lang)
@@ -119,18 +104,18 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
     results = results or []
     r = route(text, role, nn=nn)
     if r.intent in ("injection", "abusive", "other_customer"):
-        return Plan([], zh.DIRECT[r.intent] if lang == "zh" else DIRECT[r.intent])
+        return Plan([], table(lang, "direct")[r.intent])
     if role == "shopper" and signed_in and r.intent not in ("identify", "set_language", "handoff", *ops.INTENTS) \
             and (plan := _dialogue(r, text, history, results, lang)) is not None:
         return plan  # before the router's doubts: "the blue one" or "Flat 3" continue the task under way
     if r.intent == "clarify":  # the learned router is unsure: ask, never guess (and never start a write)
         return Plan([], clarify.question(r.alternatives, lang))
     if r.intent == "out_of_scope":
-        return Plan([], clarify.OUT_OF_SCOPE["zh" if lang == "zh" else "en"])
+        return Plan([], reply(lang, "out_of_scope"))
     if r.intent in DIRECT:
-        return Plan([], zh.DIRECT[r.intent] if lang == "zh" else DIRECT[r.intent])
+        return Plan([], table(lang, "direct")[r.intent])
     if role == "shopper" and r.intent == "set_language" and not signed_in:
-        return Plan([], zh.LANGUAGE_NOTED[r.slots["language"]])  # nothing to store for an anonymous visitor
+        return Plan([], reply(r.slots["language"], "language_noted"))  # nothing to store for an anonymous visitor
     if role == "shopper":
         if r.intent == "identify" or (not signed_in and any(k in r.slots for k in IDENTITY_SLOTS)):
             return _identify(r, text, role, history, lang, results)
@@ -140,13 +125,13 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
             r = route(positive + " " + " ".join(order_ids(text)), role, nn=nn)
         if r.intent in ACCOUNT:
             if not signed_in:
-                return Plan([], zh.ASK_IDENTITY if lang == "zh" else ASK_IDENTITY)
+                return Plan([], reply(lang, "ask_identity"))
             return _shopper_calls(r, text, history, lang, results)
         if r.intent == "handoff":
             asked = [t for k, t in history if k == "human"][-2:] + [text]
             return Plan([Call("request_human", {"summary": " / ".join(asked)[:400]})])
         if r.intent == "product_options":
-            return Plan([Call("product_options", {"name": zh.product_words(text)})])
+            return Plan([Call("product_options", {"name": product_words(text)})])
         return Plan([Call("search_knowledge", {"query": text})])
     s = r.slots
     if r.intent in ("retention_summary", "customer_orders"):

@@ -21,14 +21,34 @@ import numpy as np
 
 from agent.language import CJK, requested
 from agent.offline import ops
-from agent.offline import rules_zh as zh
 from agent.offline.slots import extract
+from core.catalogue import catalogue, exists, languages
 
-ABUSE = re.compile(r"\b(idiot|stupid|useless|shut up|damn you|f+u+c+k|shit|crap bot|moron)\b|" + zh.ABUSE_ZH, re.I)
+# The routing rules of the languages other than English, as data (agent/lang/<lang>/routing.toml): their abuse,
+# injection, greeting and other-customer patterns join the English ones; their rules and examples apply to
+# messages in their script.
+LOCAL = [catalogue(lang, "routing") for lang in languages() if lang != "en" and exists(lang, "routing")]
+
+
+def _local(key: str) -> str:
+    return "".join("|" + c.text(key) for c in LOCAL)
+
+
+_LOCAL_RULES = [(re.compile(c["script"]), [(r["intent"], c.expand(r["pattern"])) for r in c["rules"]]) for c in LOCAL]
+
+
+def local_rules(text: str) -> list[tuple[str, str]]:
+    """The rules of the languages whose script `text` is written in (in priority order)."""
+    return [rule for script, rules in _LOCAL_RULES if script.search(text) for rule in rules]
+
+
+ABUSE = re.compile(r"\b(idiot|stupid|useless|shut up|damn you|f+u+c+k|shit|crap bot|moron)\b" + _local("abuse"),
+                   re.I)
 INJECTION = re.compile(r"ignore (all |any |the )?(previous|prior|above) (instructions|rules)|system prompt|"
-                       r"you are now|developer mode|pretend (you are|to be)|act as (an? )?(admin|staff)|" + zh.INJECTION_ZH, re.I)
+                       r"you are now|developer mode|pretend (you are|to be)|act as (an? )?(admin|staff)"
+                       + _local("injection"), re.I)
 GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers)\b[\s!.,]*"
-                      r"(?:there[\s!.]*)?$|" + zh.GREETING_ZH, re.I)
+                      r"(?:there[\s!.]*)?$" + _local("greeting"), re.I)
 
 # (intent, pattern) in priority order, per role; the first match wins.
 RULES: dict[str, list[tuple[str, str]]] = {
@@ -82,7 +102,8 @@ EXAMPLES_EN: dict[str, list[str]] = {
     "recommend": ["what should I buy next", "anything you think I'd like", "ideas for a present"],
     "handoff": ["let me talk to your staff", "I need a person to help", "get me a manager"],
 }
-EXAMPLES: dict[str, list[str]] = {k: v + zh.EXAMPLES_ZH.get(k, []) for k, v in EXAMPLES_EN.items()}
+EXAMPLES: dict[str, list[str]] = {k: v + [t for c in LOCAL for t in c["examples"].get(k, [])]
+                                  for k, v in EXAMPLES_EN.items()}
 
 
 # A question about one order already named ("that order", "这个订单"): the planner fills in the remembered id.
@@ -165,11 +186,11 @@ def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, t
     chinese = bool(zh_chars(text))
     if role == "shopper" and ("email" in slots or ("zip" in slots and "first_name" in slots)) and \
             len(low.split()) <= 14 and len(text) <= 80 and \
-            not re.search(r"\b(order|cancel|return|refund)\b|" + zh.ACCOUNT_WORDS_ZH, low):
+            not re.search(r"\b(order|cancel|return|refund)\b" + _local("account_words"), low):
         return Route("identify", slots)
     if role == "shopper" and (slots.get("customer_id") or re.search(r"\b(someone else|another customer|"
                                                                     r"other customers?|my (friend|neighbou?r|wife|"
-                                                                    r"husband)'s)\b|" + zh.OTHER_CUSTOMER_ZH, low)):
+                                                                    r"husband)'s)\b" + _local("other_customer"), low)):
         return Route("other_customer", slots)
     if role == "shopper" and (lang := requested(text)):
         return Route("set_language", {**slots, "language": lang})
@@ -177,7 +198,7 @@ def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, t
         return Route("change_address", slots)
     if shopper_learned and (r := learned(text, slots)) is not None:
         return _ops_override(r, low) or r
-    rules = (zh.RULES_ZH if chinese and role == "shopper" else []) + RULES.get(role, [])
+    rules = (local_rules(text) if role == "shopper" else []) + RULES.get(role, [])
     for intent, pattern in rules:
         if re.search(pattern, low, re.I):
             return Route(intent, slots)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.offline import slots_zh as zh
+from agent.offline import slots_local as local
 from agent.offline.address import parse_address
 
 # ASCII word boundaries, so ids inside Chinese text ("订单W9000003到了吗", "订单581001") are found too
@@ -23,7 +23,7 @@ BANDS = ("high", "medium", "low")
 
 def order_ids(text: str) -> list[str]:
     out = []
-    for m in ORDER.finditer(zh.without_postcodes(text)):
+    for m in ORDER.finditer(local.without_postcodes(text)):
         if m.group(1) or m.group(2):
             out.append("#W" + (m.group(1) or m.group(2)))
         else:
@@ -43,10 +43,9 @@ def extract(text: str) -> dict[str, Any]:
         slots["zip"] = m.group(1).upper()
     if m := NAME.search(text):
         slots["first_name"], slots["last_name"] = m.group(1), m.group(2)
-    if not zh.CJK.search(text) and (a := parse_address(text)):
+    if not local.scripted(text) and (a := parse_address(text)):
         slots["address"] = a
-    if zh.CJK.search(text):
-        zh.extract_into(slots, text)
+    local.extract_into(slots, text)
     low = text.lower()
     named = [seg for seg in SEGMENTS if seg in low.replace("’", "'")]
     if len(named) > 1 and "at risk" in named:  # "who in the loyal segment is at risk": the segment is loyal

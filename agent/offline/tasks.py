@@ -8,30 +8,12 @@ import re
 from typing import Any
 
 from agent.offline import address as addr
-from agent.offline import replies_zh as zh
-from agent.offline.dialogue import CANNOT, Task, reason_of
+from agent.offline.dialogue import Task, reason_of
 from agent.offline.items import Choice, choose, describe, hint
 from agent.offline.plan import Call, Plan
+from agent.offline.replies import reply, table
 from agent.offline.slots import extract
 
-ASK_REASON = {
-    "en": "Before I cancel it: why are you cancelling, do you no longer need it, or was it ordered by mistake? I've "
-          "put 'no longer needed' below; tell me if it was ordered by mistake instead.",
-    "zh": "取消之前想确认一下原因：是不再需要，还是下错单（误购）？下面先按“不再需要”填写；如果是下错单，请告诉我。"}
-ASK_WHICH = {"en": "Which one would you like to return from order {order}: {options}?",
-             "zh": "您要退订单 {order} 里的哪一件：{options}？"}
-NOT_IN_ORDER = {"en": "I couldn't find that item in order {order} (its items are listed above). Which would you like "
-                      "to return?",
-                "zh": "订单 {order} 里没有找到这件商品（订单内容见上）。请问您要退哪一件？"}
-ASK_ADDRESS = {"en": "Which new address should order {order} go to? Please give street, city and postcode, e.g. 'to 5 "
-                     "High Street, Leeds LS1 4AB'.",
-               "zh": zh.ASK_ADDRESS}
-WHICH_ORDER = {"en": "Which of these pending orders should go to the new address?",
-               "zh": "请问是上面哪一个待处理的订单要改地址？"}
-NO_PENDING = {"en": "None of your orders is pending, and only a pending order's delivery address can be changed.",
-              "zh": "您目前没有待处理的订单，只有待处理的订单才能修改收货地址。"}
-CANT = {"en": "I'm sorry, I can't {what} here: my tools don't do that. A colleague can, so I can pass your case on.",
-        "zh": "抱歉，我无法在这里{what}，我的工具做不到。我可以把您的情况转给人工客服处理。"}
 PENDING_WORDS = re.compile(r"\bpending\b|待处理|未发货|还没发货", re.I)
 
 
@@ -48,10 +30,10 @@ def plan_task(task: Task, history: list[tuple[str, str]], results: list[dict[str
 
 def handoff(kind: str, text: str, order: str | None, lang: str) -> Plan:
     """Say plainly what can't be done and offer a colleague: request_human waits for the shopper's yes."""
-    what_en, what_zh = CANNOT[kind]
+    what_en, what = table("en", "cannot")[kind], table(lang, "cannot")[kind]
     summary = f"Customer asks to {what_en}" + (f" (order {order})" if order else "") + f": \"{text}\""
     return Plan([Call("request_human", {"summary": summary[:400]})],
-                note=CANT[lang].format(what=what_zh if lang == "zh" else what_en))
+                note=reply(lang, "cant", what=what))
 
 
 def _cancel(task: Task, order: str | None, lang: str) -> Plan:
@@ -61,7 +43,7 @@ def _cancel(task: Task, order: str | None, lang: str) -> Plan:
     for t in task.texts:
         reason = reason_of(t) or reason
     return Plan([Call("cancel_order", {"order_id": order, "reason": reason or "no longer needed"})],
-                note="" if reason else ASK_REASON[lang])
+                note="" if reason else reply(lang, "ask_reason"))
 
 
 def _chosen(texts: tuple[str, ...], items: list[dict[str, Any]]) -> Choice:
@@ -88,9 +70,9 @@ def _return(task: Task, order: str | None, results: list[dict[str, Any]], lang: 
     if choice.ambiguous:
         sep = " or " if lang == "en" else " 还是 "
         options = sep.join(("the " if lang == "en" else "") + describe(it, lang) for it in choice.ambiguous)
-        return Plan([lookup], ASK_WHICH[lang].format(order=order, options=options), quiet={0})
+        return Plan([lookup], reply(lang, "ask_which", order=order, options=options), quiet={0})
     if not choice.ids:
-        return Plan([lookup], NOT_IN_ORDER[lang].format(order=order))
+        return Plan([lookup], reply(lang, "not_in_order", order=order))
     return Plan([lookup, Call("return_items", {"order_id": order, "item_ids": choice.ids})], quiet={0})
 
 
@@ -112,7 +94,7 @@ def _new_address(texts: tuple[str, ...]) -> dict[str, str] | None:
 def _address(task: Task, order: str | None, results: list[dict[str, Any]], lang: str) -> Plan:
     a = _new_address(task.texts)
     if order and a is None:
-        return Plan([], ASK_ADDRESS[lang].format(order=order))
+        return Plan([], reply(lang, "ask_address", order=order))
     if order and a is not None:
         return Plan([Call("change_order_address", {"order_id": order, **a})])
     lookup = Call("list_my_orders", {})
@@ -122,4 +104,4 @@ def _address(task: Task, order: str | None, results: list[dict[str, Any]], lang:
     pending = [o["order_id"] for o in listed.get("orders") or [] if o.get("status") == "pending"]
     if len(pending) == 1:
         return Plan([lookup, Call("change_order_address", {"order_id": pending[0], **a})], quiet={0})
-    return Plan([lookup], WHICH_ORDER[lang] if pending else NO_PENDING[lang], quiet=set() if pending else {0})
+    return Plan([lookup], reply(lang, "which_order") if pending else reply(lang, "no_pending"), quiet=set() if pending else {0})

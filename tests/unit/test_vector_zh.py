@@ -15,7 +15,7 @@ from core.config import Policy, Settings
 from core.language import detect_lang
 from vectorstore.evaluate import EVAL_DIR, load_questions
 from vectorstore.helpcentre import TEMPLATES, render_articles
-from vectorstore.lexical_zh import query_tokens_zh, tokenize_zh
+from vectorstore.segment import tokenize_jieba, tokenizers
 
 KEY = {"shipping-costs", "shipping-zones", "returns-policy", "how-to-return", "refunds", "exchanges",
        "cancel-order", "change-order", "payment-methods", "account-create", "privacy-data", "contact-us"}
@@ -47,10 +47,12 @@ def test_chinese_articles_cover_the_key_topics_and_use_the_english_numbers() -> 
 def test_language_detection_and_chinese_tokens() -> None:
     assert detect_lang("我怎么退货") == "zh" and detect_lang("PayPal退款多久到账") == "zh"
     assert detect_lang("how do I return this?") == "en" and detect_lang("12345") == "en"
-    toks = tokenize_zh("我怎么退货？")
+    toks = tokenize_jieba("我怎么退货？")
     assert "退货" in toks and "我" not in toks and "怎么" not in toks and "？" not in toks
-    assert tokenize_zh("returns and refunds") == ["return", "refund"]  # English text: the English tokenizer
-    q = query_tokens_zh("蓝牙耳机防水吗")
+    assert tokenize_jieba("returns and refunds") == ["return", "refund"]  # English text: the English tokenizer
+    pair = tokenizers("zh")
+    assert pair is not None  # Chinese has a segmenter (vectorstore/lang/zh/lexicon.toml)
+    q = pair[1]("蓝牙耳机防水吗")
     assert "earbud" in q and "waterproof" in q and "headphone" not in q  # longest glossary term wins
 
 

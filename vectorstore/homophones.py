@@ -1,4 +1,4 @@
-"""Homophone correction for Chinese queries: a shopper typing pinyin picks the wrong character of the same sound
+"""Homophone correction for Chinese queries (the `speller = "homophone"` of vectorstore/lang/zh/lexicon.toml): a shopper typing pinyin picks the wrong character of the same sound
 (包果 for 包裹, 推货 for 退货, 联细 for 联系, 定单 for 订单). Such a word is replaced by the corpus word that
 sounds the same, before the embedder and BM25 see the query.
 
@@ -25,13 +25,13 @@ def sound(text: str) -> str:
     return " ".join(lazy_pinyin(text))
 
 
-class ZhSpeller:
+class HomophoneSpeller:
     """Corrects misheard words of a Chinese query to words of the corpus `texts` and of `terms`."""
 
     def __init__(self, texts: Iterable[str], terms: Iterable[str] = ()):
-        from vectorstore.lexical_zh import tokenize_zh
+        from vectorstore.segment import tokenize_jieba
 
-        counts = Counter(t for text in texts if has_han(text) for t in tokenize_zh(text)
+        counts = Counter(t for text in texts if has_han(text) for t in tokenize_jieba(text)
                          if has_han(t) and 2 <= len(t) <= MAX_N)
         for t in terms:
             if has_han(t) and 2 <= len(t) <= MAX_N:
@@ -63,7 +63,7 @@ class ZhSpeller:
         """`query` with misheard words replaced; unchanged when nothing looks broken."""
         if not has_han(query):
             return query
-        from vectorstore.lexical_zh import _jieba
+        from vectorstore.segment import _jieba
 
         jb = _jieba()
         out: list[str] = []
