@@ -3,7 +3,8 @@
 Safety and slot rules come first (injection, abuse, another customer's data, identifying oneself, a language
 request, a Chinese address given after being asked). A shopper's other messages go to the learned classifier
 (agent/offline/classifier.py); below its calibrated confidence the route is `clarify`, naming the two likeliest
-intents, so that no write intent starts from a guess. Staff and marketer messages keep their keyword rules, and
+intents, so that no write intent starts from a guess. A write route that names another business's object and
+nothing of this shop's (agent/offline/write_veto.py: 'cancel my broadband order') becomes `out_of_scope`. Staff and marketer messages keep their keyword rules, and
 `learned=False` gives the earlier keyword router (rules, then the optional nearest-example fallback) that
 `retain eval intents --baseline` prints beside the learned one.
 
@@ -23,6 +24,7 @@ from agent.language import CJK, requested
 from agent.offline import ops
 from agent.offline import rules_zh as zh
 from agent.offline.slots import extract
+from agent.offline.write_veto import other_business
 
 ABUSE = re.compile(r"\b(idiot|stupid|useless|shut up|damn you|f+u+c+k|shit|crap bot|moron)\b|" + zh.ABUSE_ZH, re.I)
 INJECTION = re.compile(r"ignore (all |any |the )?(previous|prior|above) (instructions|rules)|system prompt|"
@@ -151,8 +153,22 @@ def _ops_override(r: Route, low: str) -> Route | None:
     return None
 
 
+WRITES = {"cancel_order", "return_items", "change_address", *ops.INTENTS}
+
+
 def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, threshold: float = 0.55,
           learn: bool = True) -> Route:
+    r = _route(text, role, nn, threshold, learn)
+    if learn and role == "shopper" and r.intent in WRITES and \
+            (what := other_business(text, r.intent, "order_id" in r.slots, r.slots.get("address"))) is not None:
+        # another business's object (a flight, a SIM, a bank card) and nothing of this shop's: no write here (the
+        # keyword baseline, learn=False, stays the earlier router it is kept to be compared with)
+        return Route("out_of_scope", {**r.slots, "other_business": what}, confidence=r.confidence, via="write-veto",
+                     alternatives=r.alternatives)
+    return r
+
+
+def _route(text: str, role: str, nn: NearestExamples | None, threshold: float, learn: bool) -> Route:
     slots = extract(text)
     low = text.lower().strip()
     if INJECTION.search(text):
