@@ -24,7 +24,7 @@ from agent.language import CJK, requested
 from agent.offline import ops
 from agent.offline import rules_zh as zh
 from agent.offline.slots import extract
-from agent.offline.write_veto import other_business
+from agent.offline.write_veto import other_business, without_address
 
 ABUSE = re.compile(r"\b(idiot|stupid|useless|shut up|damn you|f+u+c+k|shit|crap bot|moron)\b|" + zh.ABUSE_ZH, re.I)
 INJECTION = re.compile(r"ignore (all |any |the )?(previous|prior|above) (instructions|rules)|system prompt|"
@@ -119,6 +119,16 @@ def zh_chars(text: str) -> list[str]:
     return CJK.findall(text)
 
 
+def _doubted_write(clf: Any, text: str, slots: dict[str, Any], intent: str, ranked: list[tuple[str, float]]) -> bool:
+    """A write route that the classifier finds close to out_of_scope; the words of an address in the message ('5 Bank
+    Street') are no business's, so such a message is judged again without them."""
+    if not clf.doubts_write(intent, ranked):
+        return False
+    if "address" in slots:
+        return bool(clf.doubts_write(intent, clf.rank(without_address(text, slots["address"]))))
+    return True
+
+
 def learned(text: str, slots: dict[str, Any]) -> Route | None:
     """The classifier's route, `clarify` when it is unsure; None when no model ships."""
     from agent.offline.classifier import shipped
@@ -130,6 +140,9 @@ def learned(text: str, slots: dict[str, Any]) -> Route | None:
     intent, p = ranked[0]
     if not clf.accepts(intent, p):
         return Route("clarify", slots, confidence=p, via="learned", alternatives=ranked[:2])
+    if _doubted_write(clf, text, slots, intent, ranked):  # a write, or another business's request? ask, never guess
+        return Route("clarify", slots, confidence=p, via="learned",
+                     alternatives=[(intent, p), ("out_of_scope", dict(ranked)["out_of_scope"])])
     if intent == "list_orders" and ("order_id" in slots or THAT_ORDER.search(text)):
         intent = "order_details"  # "where is #W9000002", "the status of that order": that order, not the list
     return Route(intent, slots, confidence=p, via="learned", alternatives=ranked[:2])
@@ -159,10 +172,12 @@ WRITES = {"cancel_order", "return_items", "change_address", *ops.INTENTS}
 def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, threshold: float = 0.55,
           learn: bool = True) -> Route:
     r = _route(text, role, nn, threshold, learn)
-    if learn and role == "shopper" and r.intent in WRITES and \
-            (what := other_business(text, r.intent, "order_id" in r.slots, r.slots.get("address"))) is not None:
-        # another business's object (a flight, a SIM, a bank card) and nothing of this shop's: no write here (the
-        # keyword baseline, learn=False, stays the earlier router it is kept to be compared with)
+    asked = r.alternatives[0][0] if r.intent == "clarify" and r.alternatives else r.intent  # a question: its first guess
+    if learn and role == "shopper" and asked in WRITES and \
+            (what := other_business(text, asked, "order_id" in r.slots, r.slots.get("address"))) is not None:
+        # another business's object (a flight, a SIM, a bank card) and nothing of this shop's: no write here, nor a
+        # question whether one was meant (the keyword baseline, learn=False, stays the earlier router it is kept to be
+        # compared with)
         return Route("out_of_scope", {**r.slots, "other_business": what}, confidence=r.confidence, via="write-veto",
                      alternatives=r.alternatives)
     return r

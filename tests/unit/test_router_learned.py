@@ -67,11 +67,12 @@ def test_safety_rules_come_before_the_classifier() -> None:
     assert route("cancel #W9000001, you idiot", "shopper").intent == "abusive"
 
 
-def _toy(monkeypatch: pytest.MonkeyPatch, bias: dict[str, float]) -> None:
+def _toy(monkeypatch: pytest.MonkeyPatch, bias: dict[str, float], write_threshold: float = 0.8,
+         write_oos_cut: float = 1.0) -> None:
     """A shipped model that ignores the text: probabilities from the biases alone."""
     classes = sorted(["cancel_order", "list_orders", "policy", "out_of_scope"])
     toy = IntentClassifier(classes, np.zeros((4, 256), np.float32), np.log([bias[c] for c in classes]), "hash",
-                           threshold=0.3, write_threshold=0.8)
+                           threshold=0.3, write_threshold=write_threshold, write_oos_cut=write_oos_cut)
     monkeypatch.setattr(classifier, "shipped", lambda: toy)
     _forget_routes()  # the dialogue state caches routes made with the shipped model (and must not keep the toy's)
 
@@ -111,6 +112,34 @@ def test_a_write_needs_the_higher_threshold(monkeypatch: pytest.MonkeyPatch) -> 
     assert not any(c.name == "cancel_order" for c in plan_turn("cancel #W9000001", "shopper", True, []).calls)
     _toy(monkeypatch, {"cancel_order": 0.1, "list_orders": 0.7, "policy": 0.1, "out_of_scope": 0.1})
     assert route("where is it", "shopper").intent == "list_orders"  # a read at the same confidence goes ahead
+
+
+def test_a_write_close_to_out_of_scope_asks_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agent.offline.planner import plan_turn
+
+    bias = {"cancel_order": 0.65, "list_orders": 0.03, "policy": 0.02, "out_of_scope": 0.3}
+    _toy(monkeypatch, bias, 0.6, write_oos_cut=0.25)  # a write above its threshold, but out_of_scope at 0.3 >= 0.25
+    r = route("cancel it", "shopper")
+    assert r.intent == "clarify" and [i for i, _ in r.alternatives] == ["cancel_order", "out_of_scope"]
+    reply = plan_turn("cancel it", "shopper", True, []).reply or ""
+    assert "cancel an order" in reply and "other than this shop" in reply
+    _toy(monkeypatch, bias, 0.6, write_oos_cut=0.35)
+    assert route("cancel it", "shopper").intent == "cancel_order"
+    # the words of an address are judged apart: a toy that ignores the text doubts the write with or without them
+    _toy(monkeypatch, bias, 0.6, write_oos_cut=0.25)
+    assert route("send it to 5 Bank Street, Leeds LS1 4AB", "shopper").intent == "clarify"
+
+
+def test_the_out_of_scope_cut_keeps_most_right_writes() -> None:
+    from agent.offline.classifier import calibrate
+
+    classes = ["cancel_order", "out_of_scope", "policy"]
+    rng = np.random.default_rng(0)
+    oos = rng.uniform(0.0, 0.3, 200)  # right cancel routes at 0.65 with out_of_scope at 0..0.3
+    oof = np.column_stack([np.full(200, 0.65), oos, 0.35 - oos])
+    cuts = calibrate(["cancel_order"] * 200, classes, oof)
+    assert cuts["write_oos_cut"] == pytest.approx(np.quantile(oos, 0.99), abs=1e-4)
+    assert (oos >= cuts["write_oos_cut"]).mean() <= 0.01 + 1e-9
 
 
 def test_out_of_scope_reply_in_the_shoppers_language() -> None:

@@ -68,8 +68,12 @@ def test_other_business(text: str, intent: str, vetoed: str | None) -> None:
 
 def test_address_parts_are_places_not_businesses() -> None:
     address = {"address1": "5 Bank Street", "city": "Leeds", "zip": "LS1 4AB"}
-    assert other_business("change my address to 5 Bank Street, Leeds LS1 4AB", "change_address") == "Bank"
-    assert other_business("change my address to 5 Bank Street, Leeds LS1 4AB", "change_address", address=address) is None
+    text = "cancel it, I live at 5 Bank Street, Leeds LS1 4AB now"
+    assert other_business(text, "cancel_order") == "Bank"
+    assert other_business(text, "cancel_order", address=address) is None
+    # a place the parcel may go to is no business's object either
+    assert other_business("send it to the hospital where I work", "change_address") is None
+    assert other_business("send it to the hospital where I work", "cancel_order") == "hospital"
     assert other_business("the address on my bank account is now 5 Bank Street", "default_address",
                           address=address) == "bank"
 
