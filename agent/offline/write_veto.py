@@ -18,7 +18,7 @@ _EN_MONEY = (
     r"(?<!money )(?<!piggy )\bbank(s|ing|er)?\b|\b(credit|debit|bank|atm|cashpoint|contactless|replacement) cards?\b|"
     r"\bcards? (statements?|account|limit|reader|fee|payment protection)\b|\bvisa (application|appointment|fee)s?\b|"
     r"(?<!rolling )\bpin\b(?! cushion| hanger)|\bcheque(book)?s?\b|\bcheck ?books?\b|\boverdrafts?\b|\bmortgages?\b|"
-    r"\bloans?\b|\bsavings\b|\bcurrent account\b|\bisas?\b|\bpensions?\b|\bsalary\b|\bdirect debits?\b|"
+    r"\bloans?\b|\bsavings\b|\bcurrent account\b|\bisas?\b|\bpensions?\b|\bsalary\b|\bpay ?slips?\b|\bpayroll\b|\bdirect debits?\b|"
     r"\bstanding orders?\b|\b(bank|money|wire|balance|recurring|automatic) transfers?\b|\bstatements?\b|"
     r"\b(interest|exchange) rates?\b|\bcredit (limit|score|rating)\b|\btravel money\b|\b(foreign )?currency\b|\bforeign cash\b|"
     r"\bcash ?machine\b|\bsort code\b|\biban\b|\bpayee\b|\binvestments?\b|\bstocks and shares\b|"
@@ -62,7 +62,7 @@ _EN_OTHER = (
     r"\bgrocer(y|ies)\b|\b(another|other|different) (shop|store|retailer|website|seller)\b|\bebay (order|package|parcel|account|seller)s?\b|"
     r"\bprescriptions?\b|\bpharmac(y|ist)\b|\bdoctor'?s?\b(?! bag)|\bdentist|\bdental\b|\bgp\b|\bhospital\b|"
     r"(?<!delivery )\bappointments?\b|\blandlord|\bletting agents?\b|\brent\b|\bdeposit\b|\btenancy\b|"
-    r"\bpost office\b|\bmail redirection\b|\bredirect (my|the) (post|mail)\b|\bdriving (test|licen[cs]e)\b|"
+    r"\bpost office\b|\bself[- ]storage\b|\b(degree|birth|marriage) certificates?\b|\bmail redirection\b|\bredirect (my|the) (post|mail)\b|\bdriving (test|licen[cs]e)\b|"
     r"\bcar tax\b|\btax (office|refund|return|credit)s?\b|\bremoval (company|van|firm)s?\b|(?<!vacuum )\bcleaners?\b|"
     r"\bcleaning service\b|\bconcerts?\b|\btheat(re|er)\b|\bchildcare\b"
 )
@@ -75,7 +75,7 @@ _ZH_OTHER = (
     r"保险|(车|寿|意外|旅行|家财|医疗|重疾|财产|碎屏|宠物)险|理赔|保单|保费|续保|"
     r"(视频|音乐|健身|网盘|外卖|平台|爱奇艺|腾讯视频|优酷)会员|会员(卡|费)|取消会员|订阅|自动续费|健身|游泳|课程|学费|报名|课外班|培训|"
     r"网盘|云服务|视频网站|应用商店|外卖|餐厅|订位|家政|保洁|医生|挂号|体检|牙医|医院|药房|处方|房东|押金|房租|租房|驾照|驾考|"
-    r"考试|(蔬菜|美妆|水果|订阅)(箱|盒)|每(周|月)的.{0,4}(箱|盒)|演唱会|电影票|话剧|淘宝|在京东|京东(商城|自营|上|买)|拼多多|别家|别的店|其他店|生鲜平台|报纸|杂志"
+    r"考试|毕业证|学位证|仓储|我寄(给|往|到)|我寄的|我要寄的|寄给(朋友|姑姑|家人|亲戚|别人)|(蔬菜|美妆|水果|订阅)(箱|盒)|每(周|月)的.{0,4}(箱|盒)|演唱会|电影票|话剧|淘宝|在京东|京东(商城|自营|上|买)|拼多多|别家|别的店|其他店|生鲜平台|报纸|杂志"
 )
 MONEY = re.compile(_EN_MONEY + "|" + _ZH_MONEY, re.I)
 OTHER = re.compile(_EN_OTHER + "|" + _ZH_OTHER, re.I)
@@ -89,11 +89,13 @@ SHOP = re.compile(
 MONEY_ANCHOR = re.compile(r"\b(paid|pay|paying) (by|with|on|using)\b|\b(refund(ed|s)?|money|credit)\b.{0,25}\b(to|into|on|back "
                           r"to) my (bank|card|credit card|debit card|account)\b|(退|打|返)(回|到|给)?(我的)?(银行卡|信用卡)|"
                           r"用.{0,4}(信用卡|银行卡)(付|支付)", re.I)
-# an order, parcel or delivery from another business: no anchor for this shop, whatever else the message says
+# an order, parcel or delivery from another business, or one the customer sends: no anchor for this shop
 OTHER_ORDER = re.compile(
     r"\b(orders?|parcels?|packages?|deliver(y|ies)|purchases?) (i (made|placed) )?(from|at|with) (the |a |an |my )?"
     r"(supermarket|takeaway|restaurant|pharmacy|chemist|bank|(an)?other (shop|store|retailer|website|seller)|amazon|"
     r"ebay)\b|\border (of|for) (foreign )?(cash|currency|euros|dollars|travel money)\b|"
+    r"\b(parcels?|packages?|letters?) (that )?(i'?m|i am|i was|i've|i have|i) (sending|sent|posted|posting)\b(?! back)|"
+    r"\bsending (a|the|my) (parcel|package|letter)\b|"
     r"(淘宝|京东|拼多多|别家|别的店|其他店|超市|外卖|银行)(上|里)?(买|下|订)?的(订单|包裹|快递)", re.I)
 PAYMENT_WRITES = {"modify_payment"}
 ADDRESS_WRITES = {"change_address", "default_address"}

@@ -61,6 +61,11 @@ def test_the_veto_says_which_object_belongs_elsewhere() -> None:
     ("cancel it and refund the money to my bank account", "cancel_order", None),
     # an order of this shop keeps the write, whatever else is named
     ("cancel my order, my flight was moved", "cancel_order", None),
+    # ...but not an order from another business, nor a parcel the customer sends
+    ("cancel my order from the supermarket", "cancel_order", "order from the supermarket"),
+    ("change the address on the parcel I'm sending to Spain", "change_address", "parcel I'm sending"),
+    ("I want to return the parcel I sent back last week", "return_items", None),
+    ("cancel the order of foreign cash for my holiday", "cancel_order", "order of foreign cash"),
 ])
 def test_other_business(text: str, intent: str, vetoed: str | None) -> None:
     assert other_business(text, intent) == vetoed
