@@ -7,11 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.offline.classifier import WRITE_INTENTS
+from agent.offline.ops import INTENTS as OPERATIONS
 
 
-def risky_share(intents: list[str]) -> float:
-    """The share of routes that would start a write (cancel, return, address change)."""
-    return round(sum(i in WRITE_INTENTS for i in intents) / len(intents), 4) if intents else 0.0
+def risky_share(intents: list[str], strict: bool = False) -> float:
+    """The share of routes that would start a write (cancel, return, address change; `strict`: the order operations
+    too: exchange, item and payment changes, the default address)."""
+    writes = {*WRITE_INTENTS, *(OPERATIONS if strict else ())}
+    return round(sum(i in writes for i in intents) / len(intents), 4) if intents else 0.0
 
 
 def _rate(pairs: list[bool]) -> float:
@@ -24,7 +27,8 @@ def score(rows: list[dict[str, str]], router: Callable[[str], str], label_map: d
     and `clarify` (a file of messages from other businesses needs no labels)."""
     label_map = label_map or {}
     got = [router(r["text"]) for r in rows]
-    out: dict[str, Any] = {"n": len(rows), "risky": risky_share(got), "clarify": _rate([g == "clarify" for g in got])
+    out: dict[str, Any] = {"n": len(rows), "risky": risky_share(got), "risky_strict": risky_share(got, strict=True),
+                           "clarify": _rate([g == "clarify" for g in got])
                            if got else 0.0}
     labelled = [(r, label_map.get(r["intent"], r["intent"]), g) for r, g in zip(rows, got, strict=True) if r.get("intent")]
     if not labelled:

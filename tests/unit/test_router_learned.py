@@ -169,7 +169,9 @@ def test_risky_share_and_scoring_by_language() -> None:
     assert out["accuracy"] == 0.6667 and out["risky"] == 0.3333 and out["clarify"] == 0.3333
     assert out["by_lang"] == {"en": {"n": 1, "accuracy": 1.0}, "zh": {"n": 2, "accuracy": 0.5}}
     unlabelled = score([{"text": "a"}, {"text": "b"}], {"a": "return_items", "b": "out_of_scope"}.__getitem__)
-    assert unlabelled == {"n": 2, "risky": 0.5, "clarify": 0.0}
+    assert unlabelled == {"n": 2, "risky": 0.5, "risky_strict": 0.5, "clarify": 0.0}
+    ops = score([{"text": "a"}, {"text": "b"}], {"a": "exchange_items", "b": "cancel_order"}.__getitem__)
+    assert (ops["risky"], ops["risky_strict"]) == (0.5, 1.0)
 
 
 def test_eval_intents_cli_risky_lang_and_baseline(tmp_path) -> None:  # type: ignore[no-untyped-def]
