@@ -168,7 +168,8 @@ def eval_intents(
     role: str = typer.Option("shopper", "--role"),
     baseline: bool = typer.Option(False, "--baseline", help="also score the keyword-rules router, side by side"),
     risky: bool = typer.Option(False, "--risky", help="also the share of messages routed to a write intent (cancel, "
-                                                      "return, address change); a text-only CSV is enough"),
+                                                      "return, address change; risky_strict: the order operations "
+                                                      "too); a text-only CSV is enough"),
     nearest: str = typer.Option(None, "--nearest", help="the baseline's nearest-example fallback embedder "
                                                          "(e.g. use-m, minilm, hash)"),
     misses: bool = typer.Option(False, "--misses", help="also list each misrouted message (for tuning on a dev "
@@ -220,7 +221,8 @@ def _print_side_by_side(out: dict[str, Any]) -> None:
     t.add_column("learned", justify="right")
     if base:
         t.add_column(base["router"], justify="right")
-    keys: list[tuple[str, Any]] = [("accuracy", "accuracy"), ("clarify", "clarify"), ("risky", "risky"), ("risky, ops writes too", "risky_strict")]
+    keys: list[tuple[str, Any]] = [("accuracy", "accuracy"), ("clarify", "clarify"), ("risky", "risky"),
+                                   ("risky (with operations)", "risky_strict")]
     keys += [(f"lang {k}", ("by_lang", k)) for k in out.get("by_lang", {})]
     keys += [(f"  {k}", ("by_intent", k)) for k in out.get("by_intent", {})]
     for label, key in keys:

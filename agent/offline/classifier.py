@@ -9,7 +9,10 @@ corpus hash and cross-validated figures). `retain train router` refits both; `sh
 Two thresholds, both chosen on out-of-fold probabilities (so never on the rows a model was fitted on):
 `threshold` (below it the engine asks which of the top two intents was meant) and `write_threshold` (a write intent,
 cancel/return/address change, is only accepted at or above it: the lowest probability at which out-of-fold write
-routes are >= 90 % precise; see WRITE_PRECISION).
+routes are >= 90 % precise; see WRITE_PRECISION). A third cut, `write_oos_cut`, guards writes against other
+businesses' requests: an accepted write route whose out_of_scope probability is at or above it becomes a clarifying
+question (write or not this shop?); it is the WRITE_KEEP quantile of that probability over the right out-of-fold write
+routes, so about 1 % of right writes turn into a question.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ WRITE_INTENTS = ("cancel_order", "return_items", "change_address")
 # wrong write. A write still needs the shopper's explicit confirmation turn (agent/runner.py).
 WRITE_PRECISION = 0.90
 ACCEPT_PRECISION = 0.90
+WRITE_KEEP = 0.99  # share of right out-of-fold write routes whose out_of_scope probability stays under write_oos_cut
 
 
 def load_corpus(paths: tuple[Path, ...] = CORPORA) -> tuple[list[str], list[str], list[str]]:
@@ -105,6 +109,7 @@ class IntentClassifier:
     write_threshold: float = 0.0
     ngrams: list[str] | None = None  # the n-gram vocabulary, in column order after the embedding
     idf: np.ndarray | None = None
+    write_oos_cut: float = 1.0  # 1.0: no such guard (a card from before it)
     _vec: Any = None
 
     def features(self, texts: list[str]) -> np.ndarray:
@@ -142,6 +147,10 @@ class IntentClassifier:
     def accepts(self, intent: str, p: float) -> bool:
         return p >= (self.write_threshold if intent in WRITE_INTENTS else self.threshold)
 
+    def doubts_write(self, intent: str, ranked: list[tuple[str, float]]) -> bool:
+        """A write route that might be another business's request (out_of_scope probability at or above the cut)."""
+        return intent in WRITE_INTENTS and dict(ranked).get("out_of_scope", 0.0) >= self.write_oos_cut
+
     def save(self, card: dict[str, Any], weights: Path = WEIGHTS, card_path: Path = CARD) -> None:
         np.savez_compressed(weights, classes=np.array(self.classes), coef=self.coef.astype(np.float32),
                             intercept=self.intercept.astype(np.float32), ngrams=np.array(self.ngrams or []),
@@ -154,7 +163,8 @@ class IntentClassifier:
         with np.load(weights, allow_pickle=False) as z:
             ngrams = [str(g) for g in z["ngrams"]] or None
             return cls([str(c) for c in z["classes"]], z["coef"], z["intercept"], card["embedder"],
-                       card["threshold"], card["write_threshold"], ngrams, z["idf"].astype(np.float64) if ngrams else None)
+                       card["threshold"], card["write_threshold"], ngrams, z["idf"].astype(np.float64) if ngrams else None,
+                       card.get("write_oos_cut", 1.0))
 
 
 def lowest_threshold(p: np.ndarray, right: np.ndarray, precision: float) -> float:
@@ -175,8 +185,12 @@ def calibrate(labels: list[str], classes: list[str], oof: np.ndarray) -> dict[st
     p = oof.max(axis=1)
     right = (top == y).astype(float)
     write = np.isin(top, WRITE_INTENTS)
-    return {"threshold": round(lowest_threshold(p, right, ACCEPT_PRECISION), 4),
+    cuts = {"threshold": round(lowest_threshold(p, right, ACCEPT_PRECISION), 4),
             "write_threshold": round(lowest_threshold(p[write], right[write], WRITE_PRECISION), 4)}
+    kept = write & (right > 0) & (p >= cuts["write_threshold"])
+    oos = oof[kept, classes.index("out_of_scope")] if "out_of_scope" in classes and kept.any() else np.ones(1)
+    cuts["write_oos_cut"] = round(float(np.quantile(oos, WRITE_KEEP)), 4)
+    return cuts
 
 
 def train(embedder: str = "use-m", c: float = 10.0, ngrams: bool = True, folds: int = 5, seed: int = 0,
@@ -210,12 +224,13 @@ def train(embedder: str = "use-m", c: float = 10.0, ngrams: bool = True, folds: 
     clf = IntentClassifier(classes, lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32), embedder,
                            **cuts, ngrams=[str(g) for g in vec.get_feature_names_out()] if vec else None,
                            idf=vec.idf_ if vec else None)
-    kept = np.array([clf.accepts(classes[int(i)], float(q))
-                     for i, q in zip(oof.argmax(axis=1), oof.max(axis=1), strict=True)])
+    kept = np.array([clf.accepts(classes[int(i)], float(row[i])) and
+                     not clf.doubts_write(classes[int(i)], list(zip(classes, map(float, row), strict=True)))
+                     for i, row in zip(oof.argmax(axis=1), oof, strict=True)])
     card = {"model": "LogisticRegression", "C": c, "embedder": embedder,
             "ngrams": {**NGRAMS, "min_df": MIN_DF, "size": len(clf.ngrams)} if clf.ngrams else None,
             "classes": classes, **cuts,
-            "write_intents": list(WRITE_INTENTS), "write_precision_target": WRITE_PRECISION,
+            "write_intents": list(WRITE_INTENTS), "write_precision_target": WRITE_PRECISION, "write_keep": WRITE_KEEP,
             "accept_precision_target": ACCEPT_PRECISION,
             "corpus": [p.name for p in paths], "corpus_hash": corpus_hash(paths), "rows": len(texts),
             "cv_folds": folds, "cv_seed": seed,

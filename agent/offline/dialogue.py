@@ -17,6 +17,7 @@ from agent.offline import address as addr
 from agent.offline.items import hint
 from agent.offline.router import route
 from agent.offline.slots import extract, order_ids
+from agent.offline.write_veto import other_business
 
 WRITES = ("cancel_order", "return_items", "change_address")
 VERB = re.compile(r"\b(cancel|return|send (?:it |them )?back|change|update|exchange|swap|refund)\b|取消|退|改|换", re.I)
@@ -158,11 +159,14 @@ def other_order(history: list[tuple[str, str]], current: str | None) -> str | No
 @lru_cache(maxsize=2048)  # every step of a turn folds over the same earlier messages
 def intent_of(text: str) -> str:
     """The write a message asks for (an address in it with a moving/sending word is an address change)."""
-    if addr.parse_address(text) and re.search(r"\b(moved|move|send|deliver|ship|address)\b|地址|寄|送|搬", text, re.I):
+    if (place := addr.parse_address(text)) and re.search(r"\b(moved|move|send|deliver|ship|address)\b|地址|寄|送|搬",
+                                                         text, re.I) and not other_business(text, "change_address",
+                                                                                            address=place):
         return "change_address"
     intent = route(text, "shopper").intent
-    if intent not in WRITES and RETURN_VERB.search(text) and hint(text) and not QUESTION.search(text.strip()):
-        return "return_items"  # "return the sneakers", "I'll return the first one"
+    if intent not in WRITES and RETURN_VERB.search(text) and hint(text) and not QUESTION.search(text.strip()) and \
+            not other_business(text, "return_items"):
+        return "return_items"  # "return the sneakers", "I'll return the first one" (not "return the hire car")
     return intent
 
 

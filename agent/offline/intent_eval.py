@@ -7,13 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.offline.classifier import WRITE_INTENTS
-
-# The operations (τ-bench) writes: read strictly, a route to one of them is risky too.
-OPS_WRITES = ("exchange_items", "modify_items", "modify_payment", "default_address")
+from agent.offline.ops import INTENTS as OPERATIONS
 
 
-def risky_share(intents: list[str], writes: tuple[str, ...] = WRITE_INTENTS) -> float:
-    """The share of routes that would start a write (cancel, return, address change; or any of `writes`)."""
+def risky_share(intents: list[str], strict: bool = False) -> float:
+    """The share of routes that would start a write (cancel, return, address change; `strict`: the order operations
+    too: exchange, item and payment changes, the default address)."""
+    writes = {*WRITE_INTENTS, *(OPERATIONS if strict else ())}
     return round(sum(i in writes for i in intents) / len(intents), 4) if intents else 0.0
 
 
@@ -27,8 +27,8 @@ def score(rows: list[dict[str, str]], router: Callable[[str], str], label_map: d
     and `clarify` (a file of messages from other businesses needs no labels)."""
     label_map = label_map or {}
     got = [router(r["text"]) for r in rows]
-    out: dict[str, Any] = {"n": len(rows), "risky": risky_share(got),
-                           "risky_strict": risky_share(got, WRITE_INTENTS + OPS_WRITES), "clarify": _rate([g == "clarify" for g in got])
+    out: dict[str, Any] = {"n": len(rows), "risky": risky_share(got), "risky_strict": risky_share(got, strict=True),
+                           "clarify": _rate([g == "clarify" for g in got])
                            if got else 0.0}
     labelled = [(r, label_map.get(r["intent"], r["intent"]), g) for r, g in zip(rows, got, strict=True) if r.get("intent")]
     if not labelled:

@@ -3,7 +3,8 @@
 Safety and slot rules come first (injection, abuse, another customer's data, identifying oneself, a language
 request, a Chinese address given after being asked). A shopper's other messages go to the learned classifier
 (agent/offline/classifier.py); below its calibrated confidence the route is `clarify`, naming the two likeliest
-intents, so that no write intent starts from a guess. Staff and marketer messages keep their keyword rules, and
+intents, so that no write intent starts from a guess. A write route that names another business's object and
+nothing of this shop's (agent/offline/write_veto.py: 'cancel my broadband order') becomes `out_of_scope`. Staff and marketer messages keep their keyword rules, and
 `learned=False` gives the earlier keyword router (rules, then the optional nearest-example fallback) that
 `retain eval intents --baseline` prints beside the learned one.
 
@@ -22,6 +23,7 @@ import numpy as np
 from agent.language import CJK, requested
 from agent.offline import ops
 from agent.offline.slots import extract
+from agent.offline.write_veto import other_business, without_address
 from core.catalogue import catalogue, exists, languages
 
 # The routing rules of the languages other than English, as data (agent/lang/<lang>/routing.toml): their abuse,
@@ -138,6 +140,16 @@ def zh_chars(text: str) -> list[str]:
     return CJK.findall(text)
 
 
+def _doubted_write(clf: Any, text: str, slots: dict[str, Any], intent: str, ranked: list[tuple[str, float]]) -> bool:
+    """A write route that the classifier finds close to out_of_scope; the words of an address in the message ('5 Bank
+    Street') are no business's, so such a message is judged again without them."""
+    if not clf.doubts_write(intent, ranked):
+        return False
+    if "address" in slots:
+        return bool(clf.doubts_write(intent, clf.rank(without_address(text, slots["address"]))))
+    return True
+
+
 def learned(text: str, slots: dict[str, Any]) -> Route | None:
     """The classifier's route, `clarify` when it is unsure; None when no model ships."""
     from agent.offline.classifier import shipped
@@ -149,6 +161,9 @@ def learned(text: str, slots: dict[str, Any]) -> Route | None:
     intent, p = ranked[0]
     if not clf.accepts(intent, p):
         return Route("clarify", slots, confidence=p, via="learned", alternatives=ranked[:2])
+    if _doubted_write(clf, text, slots, intent, ranked):  # a write, or another business's request? ask, never guess
+        return Route("clarify", slots, confidence=p, via="learned",
+                     alternatives=[(intent, p), ("out_of_scope", dict(ranked)["out_of_scope"])])
     if intent == "list_orders" and ("order_id" in slots or THAT_ORDER.search(text)):
         intent = "order_details"  # "where is #W9000002", "the status of that order": that order, not the list
     return Route(intent, slots, confidence=p, via="learned", alternatives=ranked[:2])
@@ -172,8 +187,24 @@ def _ops_override(r: Route, low: str) -> Route | None:
     return None
 
 
+WRITES = {"cancel_order", "return_items", "change_address", *ops.INTENTS}
+
+
 def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, threshold: float = 0.55,
           learn: bool = True) -> Route:
+    r = _route(text, role, nn, threshold, learn)
+    asked = r.alternatives[0][0] if r.intent == "clarify" and r.alternatives else r.intent  # a question: its first guess
+    if learn and role == "shopper" and asked in WRITES and \
+            (what := other_business(text, asked, "order_id" in r.slots, r.slots.get("address"))) is not None:
+        # another business's object (a flight, a SIM, a bank card) and nothing of this shop's: no write here, nor a
+        # question whether one was meant (the keyword baseline, learn=False, stays the earlier router it is kept to be
+        # compared with)
+        return Route("out_of_scope", {**r.slots, "other_business": what}, confidence=r.confidence, via="write-veto",
+                     alternatives=r.alternatives)
+    return r
+
+
+def _route(text: str, role: str, nn: NearestExamples | None, threshold: float, learn: bool) -> Route:
     slots = extract(text)
     low = text.lower().strip()
     if INJECTION.search(text):

@@ -9,7 +9,7 @@ import pytest
 
 from agent.offline import classifier
 from agent.offline.classifier import IntentClassifier, lowest_threshold
-from agent.offline.intent_eval import OPS_WRITES, risky_share, score
+from agent.offline.intent_eval import risky_share, score
 from agent.offline.router import route
 
 
@@ -67,11 +67,12 @@ def test_safety_rules_come_before_the_classifier() -> None:
     assert route("cancel #W9000001, you idiot", "shopper").intent == "abusive"
 
 
-def _toy(monkeypatch: pytest.MonkeyPatch, bias: dict[str, float]) -> None:
+def _toy(monkeypatch: pytest.MonkeyPatch, bias: dict[str, float], write_threshold: float = 0.8,
+         write_oos_cut: float = 1.0) -> None:
     """A shipped model that ignores the text: probabilities from the biases alone."""
     classes = sorted(["cancel_order", "list_orders", "policy", "out_of_scope"])
     toy = IntentClassifier(classes, np.zeros((4, 256), np.float32), np.log([bias[c] for c in classes]), "hash",
-                           threshold=0.3, write_threshold=0.8)
+                           threshold=0.3, write_threshold=write_threshold, write_oos_cut=write_oos_cut)
     monkeypatch.setattr(classifier, "shipped", lambda: toy)
     _forget_routes()  # the dialogue state caches routes made with the shipped model (and must not keep the toy's)
 
@@ -113,6 +114,34 @@ def test_a_write_needs_the_higher_threshold(monkeypatch: pytest.MonkeyPatch) -> 
     assert route("where is it", "shopper").intent == "list_orders"  # a read at the same confidence goes ahead
 
 
+def test_a_write_close_to_out_of_scope_asks_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agent.offline.planner import plan_turn
+
+    bias = {"cancel_order": 0.65, "list_orders": 0.03, "policy": 0.02, "out_of_scope": 0.3}
+    _toy(monkeypatch, bias, 0.6, write_oos_cut=0.25)  # a write above its threshold, but out_of_scope at 0.3 >= 0.25
+    r = route("cancel it", "shopper")
+    assert r.intent == "clarify" and [i for i, _ in r.alternatives] == ["cancel_order", "out_of_scope"]
+    reply = plan_turn("cancel it", "shopper", True, []).reply or ""
+    assert "cancel an order" in reply and "other than this shop" in reply
+    _toy(monkeypatch, bias, 0.6, write_oos_cut=0.35)
+    assert route("cancel it", "shopper").intent == "cancel_order"
+    # the words of an address are judged apart: a toy that ignores the text doubts the write with or without them
+    _toy(monkeypatch, bias, 0.6, write_oos_cut=0.25)
+    assert route("send it to 5 Bank Street, Leeds LS1 4AB", "shopper").intent == "clarify"
+
+
+def test_the_out_of_scope_cut_keeps_most_right_writes() -> None:
+    from agent.offline.classifier import calibrate
+
+    classes = ["cancel_order", "out_of_scope", "policy"]
+    rng = np.random.default_rng(0)
+    oos = rng.uniform(0.0, 0.3, 200)  # right cancel routes at 0.65 with out_of_scope at 0..0.3
+    oof = np.column_stack([np.full(200, 0.65), oos, 0.35 - oos])
+    cuts = calibrate(["cancel_order"] * 200, classes, oof)
+    assert cuts["write_oos_cut"] == pytest.approx(np.quantile(oos, 0.99), abs=1e-4)
+    assert (oos >= cuts["write_oos_cut"]).mean() <= 0.01 + 1e-9
+
+
 def test_out_of_scope_reply_in_the_shoppers_language() -> None:
     from agent.offline.planner import plan_turn
 
@@ -134,7 +163,7 @@ def test_risky_share_and_scoring_by_language() -> None:
     assert risky_share(["cancel_order", "policy", "return_items", "change_address"]) == 0.75
     assert risky_share([]) == 0.0
     assert risky_share(["exchange_items", "policy"]) == 0.0
-    assert risky_share(["exchange_items", "policy"], classifier.WRITE_INTENTS + OPS_WRITES) == 0.5
+    assert risky_share(["exchange_items", "policy"], strict=True) == 0.5
     rows = [{"text": "a", "intent": "x", "lang": "en"}, {"text": "b", "intent": "y", "lang": "zh"},
             {"text": "c", "intent": "y", "lang": "zh"}]
     out = score(rows, {"a": "cancel_order", "b": "policy", "c": "clarify"}.__getitem__, {"x": "cancel_order",
@@ -143,6 +172,8 @@ def test_risky_share_and_scoring_by_language() -> None:
     assert out["by_lang"] == {"en": {"n": 1, "accuracy": 1.0}, "zh": {"n": 2, "accuracy": 0.5}}
     unlabelled = score([{"text": "a"}, {"text": "b"}], {"a": "return_items", "b": "out_of_scope"}.__getitem__)
     assert unlabelled == {"n": 2, "risky": 0.5, "risky_strict": 0.5, "clarify": 0.0}
+    ops = score([{"text": "a"}, {"text": "b"}], {"a": "exchange_items", "b": "cancel_order"}.__getitem__)
+    assert (ops["risky"], ops["risky_strict"]) == (0.5, 1.0)
 
 
 def test_eval_intents_cli_risky_lang_and_baseline(tmp_path) -> None:  # type: ignore[no-untyped-def]
