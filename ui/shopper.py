@@ -176,7 +176,11 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
             cid = signed_identity(ctx, request.query_params if request else None)
             if not widget:
                 return opened(cid)
-            reopen = w.reopened(ctx, request, cid)
+            try:
+                reopen = w.reopened(ctx, request, cid)
+            except Exception:   # a conversation that cannot be read back: a fresh one, not a broken page
+                log.exception("widget conversation not reopened (a fresh one instead)")
+                reopen = None
             who_now = reopen["customer_id"] if reopen else cid
             return opened(who_now, w.language(ctx, request, who_now), reopen)
 

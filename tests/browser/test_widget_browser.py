@@ -181,3 +181,44 @@ def test_an_anonymous_visitor_verified_in_the_chat_is_still_signed_in_after_a_re
     page.locator("#send").click()
     expect(chat).to_contain_text("#W9000002")
     page.screenshot(path=str(ARTIFACTS / "widget_verified_reloaded.png"))
+
+
+def test_the_header_shows_when_a_person_from_the_team_has_joined(app_url: str, page: Any, browser: Any) -> None:
+    import re
+
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import login
+    from ui.identity import query
+
+    page.set_viewport_size({"width": 400, "height": 640})
+    page.goto(f"{app_url}/widget/?{query(WIDGET_SECRET.encode(), '16985')}", wait_until="domcontentloaded")
+    status = page.locator("#widget-status")
+    expect(status).to_contain_text("Assistant")
+    page.get_by_role("button", name="I'd like to talk to a person").click()
+    page.locator("#confirm").click()
+    expect(page.locator("#ticket")).to_contain_text("Handed to a person: ticket T")
+    expect(status).to_contain_text("Handed to our team")
+    found = re.search(r"ticket (T\d+)", page.locator("#ticket").inner_text())
+    assert found, page.locator("#ticket").inner_text()
+
+    staff_ctx = browser.new_context(viewport={"width": 1280, "height": 1400})
+    staff = staff_ctx.new_page()
+    staff.set_default_timeout(30000)
+    try:
+        login(staff, app_url + "/staff/", user="stella")
+        staff.get_by_role("tab", name="Inbox").click()
+        staff.locator("#inbox-refresh").click()
+        staff.locator("#inbox-tickets").get_by_text(found.group(1)).locator("visible=true").first.click()
+        expect(staff.locator("#inbox-case")).to_contain_text(f"Ticket {found.group(1)}")
+        staff.locator("#inbox-reply-text textarea, #inbox-reply-text input").first.fill("Hi Harry, Stella here.")
+        staff.locator("#inbox-reply").click()
+        expect(staff.locator("#inbox-note")).to_contain_text("Reply sent")
+    finally:
+        staff_ctx.close()
+    expect(page.locator("#chat")).to_contain_text("Hi Harry, Stella here.")          # the widget polls every 3 s
+    expect(status).to_contain_text("A person from our team has joined")
+    page.screenshot(path=str(ARTIFACTS / "widget_person_joined.png"))
+    page.reload(wait_until="domcontentloaded")
+    expect(page.locator("#chat")).to_contain_text("I'd like to talk to a person")
+    expect(page.locator("#widget-status")).to_contain_text("A person from our team has joined")   # from the store
