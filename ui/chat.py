@@ -56,6 +56,12 @@ def escape_md(text: str) -> str:
     return _MD.sub(r"\\\1", text)
 
 
+def as_shown(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Saved messages (ui/conversations.chat_history) as the chat shows them: escaped like a live turn, so that
+    nothing a shopper typed or a document said becomes a link, image or HTML when a conversation is reopened."""
+    return [{**m, "content": escape_md(str(m["content"]))} for m in messages]
+
+
 def safe_url(citation: dict[str, Any]) -> str:
     url = str(citation.get("url") or "")
     return url if SAFE_URL.fullmatch(url) else ""

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from ui.chat import signed_in_as, stream_reply
+from ui.chat import as_shown, signed_in_as, stream_reply
 from ui.context import AppContext
 from ui.conversations import chat_history, new_thread, past_threads
 
@@ -201,7 +201,7 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
         def switch(thread: str | None, st: dict[str, Any]) -> tuple[Any, ...]:
             if not thread or thread not in st["actors"]:   # only this page's own conversations
                 return st, gr.update()
-            chats = st["chats"] if thread in st["chats"] else {**st["chats"], thread: chat_history(ctx, thread)}
+            chats = st["chats"] if thread in st["chats"] else {**st["chats"], thread: as_shown(chat_history(ctx, thread))}
             return {**st, "thread": thread, "chats": chats}, chats[thread]
 
         def ask(text: str, history: list[dict[str, Any]], st: dict[str, Any]) -> Any:

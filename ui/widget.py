@@ -64,7 +64,7 @@ def language(ctx: AppContext, request: Any, customer_id: str | None) -> str:
 def reopened(ctx: AppContext, request: Any, customer_id: str | None) -> dict[str, Any] | None:
     """The conversation the request's widget cookie holds for this identity: its thread, history and principal
     (a shopper verified in that conversation is the principal the server's thread keeps), else None."""
-    from ui.chat import signed_in_as
+    from ui.chat import as_shown, signed_in_as
     from ui.conversations import chat_history
     from ui.widget_session import current
 
@@ -73,4 +73,4 @@ def reopened(ctx: AppContext, request: Any, customer_id: str | None) -> dict[str
         return None
     verified = customer_id or signed_in_as(ctx, "shopper", None, session.thread)
     return {"thread": session.thread, "actor": customer_id, "customer_id": verified,
-            "history": chat_history(ctx, session.thread)}
+            "history": as_shown(chat_history(ctx, session.thread))}

@@ -70,17 +70,20 @@ def test_a_conversation_reopens_only_for_its_own_identity(shop: Any) -> None:
     Assistant(settings, Principal("shopper", "16985"), con=ctx.cursor(), thread_id=harry.thread).ask(
         "Where is my order?")
     visitor, visitor_cookie = mint(settings, None)
-    Assistant(settings, Principal("shopper"), con=ctx.cursor(), thread_id=visitor.thread).ask("hello there")
+    Assistant(settings, Principal("shopper"), con=ctx.cursor(), thread_id=visitor.thread).ask(
+        "hello there ![x](http://evil.example/x.png) <img src=x onerror=alert(1)>")
 
     again = reopened(ctx, _Request({COOKIE: harry_cookie}), "16985")
     assert again is not None and again["thread"] == harry.thread and again["customer_id"] == "16985"
-    assert again["history"][0]["content"] == "Where is my order?" and "#W9000002" in again["history"][-1]["content"]
+    assert again["history"][0]["content"] == "Where is my order?"
+    assert r"\#W9000002" in again["history"][-1]["content"]                          # escaped as when it streamed
     assert reopened(ctx, _Request({COOKIE: harry_cookie}), "15854") is None             # another customer
     assert reopened(ctx, _Request({COOKIE: harry_cookie}), None) is None                # an anonymous page
 
     anon = reopened(ctx, _Request({COOKIE: visitor_cookie}), None)
     assert anon is not None and anon["thread"] == visitor.thread and anon["customer_id"] is None
-    assert [m["content"] for m in anon["history"]][0] == "hello there"
+    shown = anon["history"][0]["content"]
+    assert shown.startswith("hello there") and r"\!\[x\]\(http\:" in shown and r"\<img" in shown   # no image
     assert reopened(ctx, _Request({COOKIE: visitor_cookie}), "16985") is None           # a signed page
 
     body, _, mac = harry_cookie.partition(".")
