@@ -54,11 +54,11 @@ def my_orders(ctx: AppContext, customer_id: str | None) -> list[list[Any]]:
         cur.close()
 
 
-def whoami(ctx: AppContext, customer_id: str | None, lang: str = "en") -> str:
+def whoami(ctx: AppContext, customer_id: str | None, lang: str = "en", short: bool = False) -> str:
     from ui.widget_labels import labels
 
     if not customer_id:
-        return labels(lang)["anonymous"]
+        return labels(lang)["anonymous_short" if short else "anonymous"]
     rows = ctx.rows("SELECT first_name, last_name FROM customers WHERE customer_id = ?", [customer_id])
     name = f"{rows[0]['first_name']} {rows[0]['last_name']}" if rows else customer_id
     return labels(lang)["signed_in"].format(name=name)
@@ -130,7 +130,7 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
         if not widget:
             gr.Markdown("# Help centre\nAsk about orders, returns and our policies."
                         + (" *Demo: pick a customer to act as.*" if picker else ""))
-        me = gr.Markdown(en["anonymous"], elem_id="whoami")
+        me = gr.Markdown(en["anonymous_short" if widget else "anonymous"], elem_id="whoami")
         with gr.Row(visible=not widget):
             who = gr.Dropdown([(label, cid) for cid, label in allowed.items()], label="You are (demo customer)",
                               value=None, elem_id="customer", visible=picker)
@@ -170,7 +170,7 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
             history = st["chats"][st["thread"]]
             chat = gr.update(value=history, placeholder=labels(lang)["greeting"]) if widget else history
             return (st, gr.update(choices=conversation_choices(st), value=st["thread"]), chat, my_orders(ctx, cid),
-                    "", whoami(ctx, cid, lang), chips_shown(history), *relabel(lang, w.status_of(ctx, st["thread"])))
+                    "", whoami(ctx, cid, lang, widget), chips_shown(history), *relabel(lang, w.status_of(ctx, st["thread"])))
 
         def start(request: Any) -> tuple[Any, ...]:
             cid = signed_identity(ctx, request.query_params if request else None)
@@ -232,7 +232,7 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
             note = f"**{t['ticket']} {reply.ticket_id}**" if reply and reply.ticket_id else u
             status = w.header(settings.shop_name, st.get("lang") or "en", w.status_of(ctx, thread)) if handed else u
             yield (history, gr.update(visible=pending), note, my_orders(ctx, cid), st, u,
-                   whoami(ctx, cid, st.get("lang") or "en"), status, u)
+                   whoami(ctx, cid, st.get("lang") or "en", widget), status, u)
 
         def poll(history: list[dict[str, Any]], st: dict[str, Any]) -> tuple[Any, ...]:
             """Staff replies on the shopper's tickets appear in the open conversation (the header says so)."""

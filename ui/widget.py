@@ -28,7 +28,7 @@ footer {display: none !important}
 #chips {flex-wrap: nowrap !important; overflow-x: auto; gap: 6px}
 """
 FULL_CSS = "footer {display: none !important}"
-CHAT_HEIGHT = "max(160px, calc(100vh - 215px))"
+CHAT_HEIGHT = "max(160px, calc(100vh - 220px))"
 
 
 def status_of(ctx: AppContext, thread: str | None) -> str:

@@ -21,6 +21,7 @@ LABELS: dict[str, dict[str, str]] = {
         "chat": "Support",
         "anonymous": "*Not signed in.* Ask about our policies, or verify in the chat (email plus postcode or an order "
                      "number, or full name plus postcode) to see your orders.",
+        "anonymous_short": "*Not signed in:* verify in the chat to see your orders.",
         "signed_in": "Signed in as **{name}**.",
     },
     "zh": {
@@ -38,6 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
         "refresh": "刷新订单",
         "chat": "客服",
         "anonymous": "*未登录。* 可以询问我们的政策；在聊天中验证身份（邮箱加邮编或订单号，或全名加邮编）后可查看您的订单。",
+        "anonymous_short": "*未登录：* 在聊天中验证身份后可查看您的订单。",
         "signed_in": "已登录：**{name}**。",
     },
 }

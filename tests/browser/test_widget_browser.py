@@ -108,6 +108,10 @@ def test_launcher_opens_the_widget_and_a_reload_keeps_the_conversation(app_url: 
     _in_view(page, frame, "#ask textarea", width, height)
     _shot(page, "4_reloaded", width, height)
 
+    page.keyboard.press("Escape")                                                 # Escape closes it too
+    expect(panel).to_be_hidden()
+    launcher.click()
+    expect(panel).to_be_visible()
     page.locator("#retain-launcher").click()
     expect(panel).to_be_hidden()
     expect(launcher).to_have_attribute("aria-label", "Open support chat")
@@ -164,9 +168,12 @@ def test_a_zh_customer_without_lang_gets_chinese_and_another_identity_starts_fre
 def test_an_anonymous_visitor_verified_in_the_chat_is_still_signed_in_after_a_reload(app_url: str, page: Any) -> None:
     from playwright.sync_api import expect
 
+    page.set_viewport_size({"width": 360, "height": 548})       # the panel on a 360x640 phone
     page.goto(app_url + "/widget/", wait_until="domcontentloaded")
     chat = page.locator("#chat")
     expect(page.locator("#whoami")).to_contain_text("Not signed in")
+    box = page.locator("#ask textarea").bounding_box()
+    assert box and box["y"] + box["height"] <= 548, box                # the input in view without scrolling
     for text, answer in [("Where is my order?", "once you're verified"),
                          ("my email is harry.fletcher@example.org", "two details"),
                          ("postcode BS1 9XN", "you're verified")]:
@@ -222,3 +229,19 @@ def test_the_header_shows_when_a_person_from_the_team_has_joined(app_url: str, p
     page.reload(wait_until="domcontentloaded")
     expect(page.locator("#chat")).to_contain_text("I'd like to talk to a person")
     expect(page.locator("#widget-status")).to_contain_text("A person from our team has joined")   # from the store
+
+
+def test_an_anonymous_visitor_gets_the_browsers_language(browser: Any, app_url: str) -> None:
+    from playwright.sync_api import expect
+
+    ctx = browser.new_context(viewport={"width": 400, "height": 640}, locale="zh-CN")   # Accept-Language: zh-CN
+    try:
+        page = ctx.new_page()
+        page.goto(app_url + "/widget/", wait_until="domcontentloaded")
+        expect(page.locator("#whoami")).to_contain_text("未登录", timeout=30000)
+        expect(page.locator("#send")).to_have_text("发送")
+        page.goto(app_url + "/widget/?lang=en", wait_until="domcontentloaded")            # the page's lang wins
+        expect(page.locator("#send")).to_have_text("Send", timeout=30000)
+        expect(page.locator("#whoami")).to_contain_text("Not signed in")
+    finally:
+        ctx.close()

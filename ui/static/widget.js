@@ -44,6 +44,9 @@
     try { sessionStorage.setItem(KEY, open ? "1" : "0"); } catch (e) { /* storage blocked: state not kept */ }
   }
   button.addEventListener("click", function () { show(frame.hidden); });
+  document.addEventListener("keydown", function (e) {   // Escape closes the panel, focus back on the bubble
+    if (e.key === "Escape" && !frame.hidden) { show(false); button.focus(); }
+  });
   function mount() {
     document.body.appendChild(frame);
     document.body.appendChild(button);
