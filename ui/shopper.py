@@ -170,7 +170,8 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
             history = st["chats"][st["thread"]]
             chat = gr.update(value=history, placeholder=labels(lang)["greeting"]) if widget else history
             return (st, gr.update(choices=conversation_choices(st), value=st["thread"]), chat, my_orders(ctx, cid),
-                    "", whoami(ctx, cid, lang, widget), chips_shown(history), *relabel(lang, w.status_of(ctx, st["thread"])))
+                    "", whoami(ctx, cid, lang, widget), chips_shown(history),
+                    *relabel(lang, w.status_of(ctx, st["thread"])))
 
         def start(request: Any) -> tuple[Any, ...]:
             cid = signed_identity(ctx, request.query_params if request else None)
@@ -201,7 +202,9 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
         def switch(thread: str | None, st: dict[str, Any]) -> tuple[Any, ...]:
             if not thread or thread not in st["actors"]:   # only this page's own conversations
                 return st, gr.update()
-            chats = st["chats"] if thread in st["chats"] else {**st["chats"], thread: as_shown(chat_history(ctx, thread))}
+            if thread not in st["chats"]:
+                st = {**st, "chats": {**st["chats"], thread: as_shown(chat_history(ctx, thread))}}
+            chats = st["chats"]
             return {**st, "thread": thread, "chats": chats}, chats[thread]
 
         def ask(text: str, history: list[dict[str, Any]], st: dict[str, Any]) -> Any:
