@@ -23,9 +23,11 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 
 venv: $(STAMP)
 
-# Debian's chromium for the browser tests (no browser download; playwright drives /usr/bin/chromium).
+# Debian's chromium for the browser tests (no browser download; playwright drives /usr/bin/chromium), and a CJK
+# font so that the Chinese widget's screenshots show characters.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@fc-list :lang=zh | grep -q . || { apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei >/dev/null; }
 
 # mypy keeps its cache outside the checkout so a clean clone on the same machine reuses it.
 lint: venv

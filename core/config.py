@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     demo: bool = Field(False, description="demo mode (`retain serve --demo`): the customer picker and /shop-demo/")
     widget_secret: SecretStr | None = Field(None, description="secret shared with the shop for signed widget "
                                             "identities (HMAC-SHA256 of customer_id[.exp]); unset = refused")
+    shop_name: str = Field("Support", max_length=80, description="the shop's name in the support widget's header")
+    session_secret: SecretStr | None = Field(None, description="key of the widget's conversation cookie; unset = "
+                                             "derived from widget_secret, else a random key per run")
+    widget_session_days: int = Field(7, ge=1, le=365, description="days a widget conversation is kept by its cookie")
     ui_workers: int = Field(8, ge=1, le=64, description="shopper turns answered at once (Gradio concurrency)")
     max_message_chars: int = Field(4000, ge=1, description="longest chat message accepted")
     max_upload_bytes: int = Field(10_000_000, ge=1, description="largest file the staff console accepts")

@@ -1,7 +1,9 @@
 """The web app: one FastAPI server with several Gradio Blocks mounted on it.
 
     /           shopper support page (public; anonymous until verified in the chat or signed; demo: a picker)
-    /widget     the same support chat, compact, for embedding in a shop page with a signed identity (see README)
+    /widget     the same support chat, compact, for embedding in a shop page with a signed identity (see README);
+                a cookie keeps its conversation across reloads (ui/widget_session.py)
+    /widget.js  the one-line embed: a launcher bubble that opens the widget in a panel (ui/widget_embed.py)
     /shop-demo  (demo mode only) a sample shop page that embeds the widget for a signed-in persona
     /staff      staff console + analytics + knowledge admin (login)
     /marketing  campaign workbench + analytics (login)
@@ -87,18 +89,27 @@ def build(settings: Settings, logins: Logins | None = None, mcp: bool = False) -
     import gradio as gr
     from fastapi import FastAPI
 
-    from ui import guard
+    from ui import guard, widget_session
     from ui.identity import with_demo_secret
     from ui.pages import router
     from ui.shopper import build_shopper
+    from ui.widget import FULL_CSS, WIDGET_CSS
+    from ui.widget_embed import mount_widget_js
+    from ui.widget_session import with_session_secret
 
     logins = logins or resolve_logins(settings)
-    settings = with_demo_secret(settings)
+    settings = with_session_secret(with_demo_secret(settings))
+    if settings.demo and "shop_name" not in settings.model_fields_set:
+        from ui.sample_shop import SHOP_NAME
+
+        settings = settings.model_copy(update={"shop_name": SHOP_NAME})
     ctx = AppContext(settings)
     app = FastAPI(title="retain")
     app.include_router(router(ctx))  # /help/ and /products/ pages, before Gradio takes "/"
     throttle = guard.LoginThrottle(settings.login_max_failures, settings.login_lock_seconds)
     guard.install(app, throttle)
+    widget_session.install(app, settings)
+    mount_widget_js(app)
     def private(console: str) -> dict[str, Any]:
         """Login for one console: a right password (throttled) of a user whose role that console admits."""
         return {"auth": lambda user, password: throttle.check(user, password, logins)
@@ -113,8 +124,9 @@ def build(settings: Settings, logins: Logins | None = None, mcp: bool = False) -
         from ui.sample_shop import mount_sample_shop
 
         mount_sample_shop(app, settings)
-    gr.mount_gradio_app(app, build_shopper(ctx, widget=True), "/widget", css=CSS, max_file_size=1)
-    gr.mount_gradio_app(app, build_shopper(ctx), "/", css=CSS, max_file_size=1)
+    gr.mount_gradio_app(app, build_shopper(ctx, widget=True), "/widget", css=CSS + WIDGET_CSS, max_file_size=1,
+                        footer_links=[])
+    gr.mount_gradio_app(app, build_shopper(ctx), "/", css=CSS + FULL_CSS, max_file_size=1, footer_links=[])
     app.state.retain_ctx = ctx
     return app
 
@@ -132,7 +144,8 @@ def launch(settings: Settings, host: str, port: int, mcp: bool = False) -> None:
     elif settings.demo and demo_logins_path(settings).exists():
         print(f"demo logins (user password) are in {demo_logins_path(settings)}", file=sys.stderr, flush=True)
     app = build(settings, logins, mcp=mcp)
-    print(f"retain app on http://{host}:{port}/ (staff: /staff, marketing: /marketing, widget: /widget"
+    print(f"retain app on http://{host}:{port}/ (staff: /staff, marketing: /marketing, widget: /widget, "
+          "embed: /widget.js"
           + (", sample shop page: /shop-demo/" if settings.demo else "")
           + (f", MCP: http://{host}:{port}/tools/gradio_api/mcp/" if mcp else "") + ")", file=sys.stderr, flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -56,6 +56,12 @@ def escape_md(text: str) -> str:
     return _MD.sub(r"\\\1", text)
 
 
+def as_shown(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Saved messages (ui/conversations.chat_history) as the chat shows them: escaped like a live turn, so that
+    nothing a shopper typed or a document said becomes a link, image or HTML when a conversation is reopened."""
+    return [{**m, "content": escape_md(str(m["content"]))} for m in messages]
+
+
 def safe_url(citation: dict[str, Any]) -> str:
     url = str(citation.get("url") or "")
     return url if SAFE_URL.fullmatch(url) else ""
@@ -97,8 +103,9 @@ def step_messages(reply: Any, role: str = "staff") -> list[dict[str, Any]]:
 
 
 def stream_reply(ctx: AppContext, role: str, actor: str | None, thread_id: str, text: str,
-                 history: list[dict[str, Any]]) -> Iterator[tuple[list[dict[str, Any]], Any]]:
-    """Yield (history, reply-or-None) as the answer appears: steps first, then the answer word by word."""
+                 history: list[dict[str, Any]], typing: str = TYPING) -> Iterator[tuple[list[dict[str, Any]], Any]]:
+    """Yield (history, reply-or-None) as the answer appears: steps first, a typing indicator (`typing`, in the
+    shopper's language) while the turn runs, then the answer word by word."""
     history = [*history, {"role": "user", "content": escape_md(text)}]
     yield history, None
     if not agent_ready():
@@ -117,7 +124,7 @@ def stream_reply(ctx: AppContext, role: str, actor: str | None, thread_id: str, 
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
-    history.append({"role": "assistant", "content": TYPING})  # the typing indicator while the turn runs
+    history.append({"role": "assistant", "content": typing})  # the typing indicator while the turn runs
     yield history, None
     streamed = ""
     while worker.is_alive() or not tokens.empty():

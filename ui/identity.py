@@ -28,7 +28,9 @@ def secret_of(settings: Settings) -> bytes | None:
 def with_demo_secret(settings: Settings) -> Settings:
     """Demo mode without a configured secret gets a random one for this run (production never does)."""
     if settings.demo and not settings.widget_secret:
-        return settings.model_copy(update={"widget_secret": secrets.token_hex(32)})
+        from pydantic import SecretStr
+
+        return settings.model_copy(update={"widget_secret": SecretStr(secrets.token_hex(32))})  # copies skip validation
     return settings
 
 

@@ -12,14 +12,12 @@ import datetime as dt
 import logging
 from typing import Any
 
-from ui.chat import signed_in_as, stream_reply
+from ui.chat import as_shown, signed_in_as, stream_reply
 from ui.context import AppContext
 from ui.conversations import chat_history, new_thread, past_threads
 
 log = logging.getLogger("retain.ui")
 
-SUGGESTIONS = ["What is your return policy?", "Where is my order?", "I want to return an item",
-               "How long do refunds take?", "I'd like to talk to a person"]
 
 
 def demo_customers(ctx: AppContext, limit: int = 40) -> list[tuple[str, str]]:
@@ -56,25 +54,25 @@ def my_orders(ctx: AppContext, customer_id: str | None) -> list[list[Any]]:
         cur.close()
 
 
-ANONYMOUS = ("*Not signed in.* Ask about our policies, or verify in the chat (email plus postcode or an order "
-             "number, or full name plus postcode) to see your orders.")
+def whoami(ctx: AppContext, customer_id: str | None, lang: str = "en", short: bool = False) -> str:
+    from ui.widget_labels import labels
 
-
-def whoami(ctx: AppContext, customer_id: str | None) -> str:
     if not customer_id:
-        return ANONYMOUS
+        return labels(lang)["anonymous_short" if short else "anonymous"]
     rows = ctx.rows("SELECT first_name, last_name FROM customers WHERE customer_id = ?", [customer_id])
     name = f"{rows[0]['first_name']} {rows[0]['last_name']}" if rows else customer_id
-    return f"Signed in as **{name}**."
+    return labels(lang)["signed_in"].format(name=name)
 
 
-def session_for(ctx: AppContext, customer_id: str | None) -> dict[str, Any]:
-    """A fresh page state for this principal: a new conversation first, then their earlier ones (newest first)."""
-    thread = new_thread(customer_id)
-    earlier = past_threads(ctx, customer_id) if customer_id else []
+def session_for(ctx: AppContext, customer_id: str | None, reopen: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A page state for this principal: a new conversation (or the one `reopen` holds: ui/widget.reopened) first,
+    then their earlier ones (newest first)."""
+    thread = reopen["thread"] if reopen else new_thread(customer_id)
+    earlier = [t for t in past_threads(ctx, customer_id) if t != thread] if customer_id else []
+    actors = {**{t: customer_id for t in earlier}, thread: reopen["actor"] if reopen else customer_id}
     return {"customer_id": customer_id, "thread": thread, "threads": [thread], "earlier": earlier,
-            "actors": {t: customer_id for t in [thread, *earlier]}, "chats": {thread: []},
-            "seen_reply": 0, "opened_at": dt.datetime.now()}
+            "actors": actors, "chats": {thread: list(reopen["history"]) if reopen else []},
+            "seen_reply": 0, "opened_at": dt.datetime.now(), "lang": "en"}
 
 
 def support_replies(ctx: AppContext, st: dict[str, Any]) -> list[dict[str, Any]]:
@@ -111,58 +109,88 @@ def signed_identity(ctx: AppContext, params: Any) -> str | None:
 
 
 def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
-    """The support page (full) or the compact embeddable widget (no picker, even in demo mode)."""
+    """The support page (full) or the compact embeddable widget (no picker, even in demo mode; a header with the
+    shop's name and status, a greeting, labels in the shopper's language, the conversation kept by a cookie)."""
     import gradio as gr
 
     from agent.runner import too_long
+    from ui import widget as w
+    from ui.widget_labels import chips as chip_texts
+    from ui.widget_labels import labels
 
     settings = ctx.settings
     picker = settings.demo and not widget
     allowed = dict((cid, label) for label, cid in demo_customers(ctx)) if picker else {}
     workers: dict[str, Any] = {"concurrency_limit": settings.ui_workers, "concurrency_id": "shopper-turns"}
+    en = labels("en")
     with gr.Blocks(title="retain support" if not widget else "retain widget") as page:
         state = gr.State({"customer_id": None, "thread": None, "threads": [], "earlier": [], "actors": {},
-                          "chats": {}})
+                          "chats": {}, "lang": "en"})
+        head = gr.HTML(w.header(settings.shop_name, "en", "bot"), visible=widget, padding=False)
         if not widget:
             gr.Markdown("# Help centre\nAsk about orders, returns and our policies."
                         + (" *Demo: pick a customer to act as.*" if picker else ""))
-        me = gr.Markdown(ANONYMOUS, elem_id="whoami")
-        with gr.Row():
+        me = gr.Markdown(en["anonymous_short" if widget else "anonymous"], elem_id="whoami")
+        with gr.Row(visible=not widget):
             who = gr.Dropdown([(label, cid) for cid, label in allowed.items()], label="You are (demo customer)",
                               value=None, elem_id="customer", visible=picker)
             convo = gr.Dropdown([], label="Conversation", elem_id="conversation")
             new_btn = gr.Button("New conversation", elem_id="new-conversation", scale=0)
-        chatbot = gr.Chatbot(label="Support", height=380 if widget else 460, elem_id="chat")
+        chatbot = gr.Chatbot(label=en["chat"], height=w.CHAT_HEIGHT if widget else 460, elem_id="chat",
+                             show_label=not widget, placeholder=en["greeting"] if widget else None)
+        with gr.Row(elem_id="chips") as chip_row:
+            chips = [gr.Button(c, size="sm", elem_classes=["chip"]) for c in chip_texts("en")]
         with gr.Row():
-            chips = [gr.Button(s, size="sm", elem_classes=["chip"]) for s in SUGGESTIONS]
-        with gr.Row():
-            box = gr.Textbox(placeholder="Type your question…", show_label=False, elem_id="ask", scale=5,
-                             max_length=settings.max_message_chars)
-            send = gr.Button("Send", variant="primary", elem_id="send", scale=1)
+            box = gr.Textbox(placeholder=en["placeholder"], show_label=False, elem_id="ask", scale=5,
+                             max_length=settings.max_message_chars, container=not widget)
+            send = gr.Button(en["send"], variant="primary", elem_id="send", scale=1, min_width=60)
         with gr.Row(visible=False) as confirm_row:
-            yes = gr.Button("✔ Confirm", variant="primary", elem_id="confirm")
-            no = gr.Button("✖ Decline", variant="stop", elem_id="decline")
+            yes = gr.Button(en["confirm"], variant="primary", elem_id="confirm")
+            no = gr.Button(en["decline"], variant="stop", elem_id="decline")
         ticket = gr.Markdown(elem_id="ticket")
-        with gr.Accordion("My orders", open=not widget):
+        with gr.Accordion(en["orders"], open=not widget) as orders_box:
             orders = gr.Dataframe(headers=["order", "status", "date", "total", "lines"], elem_id="orders",
                                   interactive=False)
-            gr.Button("Refresh orders", size="sm", elem_id="refresh-orders").click(
-                lambda st: my_orders(ctx, st["customer_id"]), state, orders, api_visibility="private")
+            refresh = gr.Button(en["refresh"], size="sm", elem_id="refresh-orders")
+            refresh.click(lambda st: my_orders(ctx, st["customer_id"]), state, orders, api_visibility="private")
 
-        def opened(cid: str | None) -> tuple[Any, ...]:
-            st = session_for(ctx, cid)
-            return (st, gr.update(choices=conversation_choices(st), value=st["thread"]), [], my_orders(ctx, cid), "",
-                    whoami(ctx, cid))
+        def chips_shown(history: list[dict[str, Any]]) -> Any:
+            """The widget's suggestions are for an empty conversation; the full page keeps them."""
+            return gr.update(visible=not (widget and history))
+
+        def relabel(lang: str, status: str) -> tuple[Any, ...]:
+            t = labels(lang)
+            return (gr.update(value=w.header(settings.shop_name, lang, status)),
+                    *(gr.update(value=c) for c in chip_texts(lang)), gr.update(placeholder=t["placeholder"]),
+                    gr.update(value=t["send"]), gr.update(value=t["confirm"]), gr.update(value=t["decline"]),
+                    gr.update(label=t["orders"]), gr.update(value=t["refresh"]))
+
+        def opened(cid: str | None, lang: str = "en", reopen: dict[str, Any] | None = None) -> tuple[Any, ...]:
+            st = {**session_for(ctx, cid, reopen), "lang": lang}
+            history = st["chats"][st["thread"]]
+            chat = gr.update(value=history, placeholder=labels(lang)["greeting"]) if widget else history
+            return (st, gr.update(choices=conversation_choices(st), value=st["thread"]), chat, my_orders(ctx, cid),
+                    "", whoami(ctx, cid, lang, widget), chips_shown(history),
+                    *relabel(lang, w.status_of(ctx, st["thread"])))
 
         def start(request: Any) -> tuple[Any, ...]:
-            return opened(signed_identity(ctx, request.query_params if request else None))
+            cid = signed_identity(ctx, request.query_params if request else None)
+            if not widget:
+                return opened(cid)
+            try:
+                reopen = w.reopened(ctx, request, cid)
+            except Exception:   # a conversation that cannot be read back: a fresh one, not a broken page
+                log.exception("widget conversation not reopened (a fresh one instead)")
+                reopen = None
+            who_now = reopen["customer_id"] if reopen else cid
+            return opened(who_now, w.language(ctx, request, who_now), reopen)
 
         start.__annotations__["request"] = gr.Request   # a real class: Gradio injects the page's request
 
         def pick(cid: str | None, st: dict[str, Any]) -> tuple[Any, ...]:
             if not picker or cid not in allowed:    # the server's check, whatever a client sends
                 log.warning("customer picker refused (demo mode: %s)", settings.demo)
-                return (st, *(gr.update() for _ in range(5)))
+                return (st, *(gr.update() for _ in range(len(opened_outs) - 1)))
             return opened(cid)
 
         def new_conversation(st: dict[str, Any]) -> tuple[Any, ...]:
@@ -174,48 +202,56 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
         def switch(thread: str | None, st: dict[str, Any]) -> tuple[Any, ...]:
             if not thread or thread not in st["actors"]:   # only this page's own conversations
                 return st, gr.update()
-            chats = st["chats"] if thread in st["chats"] else {**st["chats"], thread: chat_history(ctx, thread)}
+            if thread not in st["chats"]:
+                st = {**st, "chats": {**st["chats"], thread: as_shown(chat_history(ctx, thread))}}
+            chats = st["chats"]
             return {**st, "thread": thread, "chats": chats}, chats[thread]
 
         def ask(text: str, history: list[dict[str, Any]], st: dict[str, Any]) -> Any:
-            keep = (gr.update(), gr.update(), gr.update(), gr.update())
+            u = gr.update()
             if not text.strip():
-                yield history, *keep[:3], st, "", gr.update()
+                yield history, u, u, u, st, "", u, u, u
                 return
             if len(text) > settings.max_message_chars:
                 msg = too_long(len(text), settings.max_message_chars)
-                yield [*history, {"role": "assistant", "content": msg}], *keep[:3], st, gr.update(), gr.update()
+                yield [*history, {"role": "assistant", "content": msg}], u, u, u, st, u, u, u, u
                 return
             if not st.get("thread"):
                 st = {**st, **session_for(ctx, st.get("customer_id"))}
             thread = st["thread"]
             actor = st["actors"].get(thread, st.get("customer_id"))
+            t = labels(st.get("lang") or "en")
             reply = None
             box_update: Any = ""
-            for h, r in stream_reply(ctx, "shopper", actor, thread, text, history):
+            for h, r in stream_reply(ctx, "shopper", actor, thread, text, history, typing=t["typing"]):
                 history, reply = h, r
-                yield history, *keep[:3], st, box_update, gr.update()
-                box_update = gr.update()    # cleared once, as the message is taken: later typing is kept
+                yield history, u, u, u, st, box_update, u, u, chips_shown(history)
+                box_update = u    # cleared once, as the message is taken: later typing is kept
             st["chats"][thread] = history
             cid = st.get("customer_id") or signed_in_as(ctx, "shopper", actor, thread)   # verified in the chat
             st = {**st, "customer_id": cid}
             pending = bool(reply and reply.needs_confirmation)
-            note = f"**Handed to a person: ticket {reply.ticket_id}**" if reply and reply.ticket_id else gr.update()
-            yield (history, gr.update(visible=pending), note, my_orders(ctx, cid), st, gr.update(), whoami(ctx, cid))
+            handed = bool(reply and reply.ticket_id)
+            note = f"**{t['ticket']} {reply.ticket_id}**" if reply and reply.ticket_id else u
+            status = w.header(settings.shop_name, st.get("lang") or "en", w.status_of(ctx, thread)) if handed else u
+            yield (history, gr.update(visible=pending), note, my_orders(ctx, cid), st, u,
+                   whoami(ctx, cid, st.get("lang") or "en", widget), status, u)
 
         def poll(history: list[dict[str, Any]], st: dict[str, Any]) -> tuple[Any, ...]:
-            """Staff replies on the shopper's tickets appear in the open conversation."""
+            """Staff replies on the shopper's tickets appear in the open conversation (the header says so)."""
             new = support_replies(ctx, st)
             if not new or not st.get("thread"):   # nothing new: the state is left alone (a turn may be updating it)
-                return gr.update(), gr.update()
+                return gr.update(), gr.update(), gr.update()
             seen = max(m["metadata"]["id"] for m in new)
             shown = [{"role": m["role"], "content": m["content"]} for m in new]
             history = [*(history or []), *shown]
-            return history, {**st, "seen_reply": seen, "chats": {**st["chats"], st["thread"]: history}}
+            return (history, {**st, "seen_reply": seen, "chats": {**st["chats"], st["thread"]: history}},
+                    w.header(settings.shop_name, st.get("lang") or "en", "human"))
 
-        gr.Timer(3).tick(poll, [chatbot, state], [chatbot, state], api_visibility="private")
-        outs = [chatbot, confirm_row, ticket, orders, state, box, me]
-        opened_outs = [state, convo, chatbot, orders, ticket, me]
+        gr.Timer(3).tick(poll, [chatbot, state], [chatbot, state, head], api_visibility="private")
+        outs = [chatbot, confirm_row, ticket, orders, state, box, me, head, chip_row]
+        opened_outs = [state, convo, chatbot, orders, ticket, me, chip_row, head, *chips, box, send, yes, no,
+                       orders_box, refresh]
         page.load(start, None, opened_outs, api_visibility="private")
         if picker:
             who.change(pick, [who, state], opened_outs, api_visibility="private")

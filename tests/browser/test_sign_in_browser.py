@@ -47,7 +47,8 @@ def test_shop_page_embedding_a_signed_widget_is_signed_in(app_url: str, page: An
     from playwright.sync_api import expect
 
     page.goto(app_url + "/shop-demo/", wait_until="domcontentloaded")
-    widget = page.frame_locator("#support")
+    page.get_by_role("button", name="Open support chat").click()     # the one-line snippet's launcher
+    widget = page.frame_locator("#retain-widget")
     expect(widget.locator("#whoami")).to_contain_text("Signed in as Harry Fletcher")
     _ask(widget, "Where is my order?")
     expect(widget.locator("#chat")).to_contain_text("#W9000002")

@@ -1,0 +1,116 @@
+"""The support widget's pure parts: the conversation cookie (sign, verify, bind to an identity), the language
+choice, the labels table and the one-line embed snippet."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from core.config import Settings
+
+SECRET = "unit-widget-secret"
+
+
+@pytest.fixture()
+def settings(tmp_path: object) -> Settings:
+    from ui.widget_session import with_session_secret
+
+    return with_session_secret(Settings(data_dir=tmp_path, widget_secret=SECRET))
+
+
+def test_a_minted_cookie_reads_back_and_belongs_only_to_its_identity(settings: Settings) -> None:
+    from ui.widget_session import belongs_to, mint, read
+
+    session, value = mint(settings, "16985")
+    assert read(settings, value) == session and session.customer_id == "16985"
+    assert session.thread.startswith("16985-") and re.fullmatch(r"[A-Za-z0-9_.=-]+", value)   # no quoting
+    assert belongs_to(session, "16985")
+    assert not belongs_to(session, "15854") and not belongs_to(session, None)
+    anon, anon_value = mint(settings, None)
+    assert read(settings, anon_value) == anon and anon.who.startswith("a:") and anon.thread.startswith("anon-")
+    assert belongs_to(anon, None) and not belongs_to(anon, "16985")
+    assert mint(settings, None)[0].who != anon.who                 # each anonymous visitor is a new one
+
+
+def test_a_tampered_forged_or_expired_cookie_is_refused(settings: Settings) -> None:
+    import base64
+    import json
+
+    from ui.widget_session import mint, read
+
+    _, value = mint(settings, "16985", now=time.time())
+    body, mac = value.split(".")
+    forged = base64.urlsafe_b64encode(json.dumps({"who": "c:15854", "thread": "15854-x", "exp": 4102444800})
+                                      .encode()).decode().rstrip("=")
+    assert read(settings, f"{forged}.{mac}") is None                               # another body, same MAC
+    assert read(settings, f"{body}.{'0' * 64}") is None
+    assert read(settings, body) is None and read(settings, "") is None and read(settings, None) is None
+    assert read(settings, "x" * 5000) is None and read(settings, "%%%.&&&") is None
+    other = settings.model_copy(update={"session_secret": None, "widget_secret": None})
+    from ui.widget_session import with_session_secret
+
+    assert read(with_session_secret(other), value) is None                         # another app's key
+    _, old = mint(settings, "16985", now=time.time() - settings.widget_session_days * 86400 - 1)
+    assert read(settings, old) is None                                             # expired
+
+
+def test_the_session_key_is_derived_from_the_widget_secret_or_random(tmp_path: object) -> None:
+    from ui.widget_session import with_session_secret
+
+    a = with_session_secret(Settings(data_dir=tmp_path, widget_secret=SECRET)).session_secret
+    b = with_session_secret(Settings(data_dir=tmp_path, widget_secret=SECRET)).session_secret
+    assert a and b and a.get_secret_value() == b.get_secret_value() != SECRET      # stable across restarts
+    r1 = with_session_secret(Settings(data_dir=tmp_path)).session_secret
+    r2 = with_session_secret(Settings(data_dir=tmp_path)).session_secret
+    assert r1 and r2 and r1.get_secret_value() != r2.get_secret_value()
+    own = with_session_secret(Settings(data_dir=tmp_path, session_secret="mine")).session_secret
+    assert own and own.get_secret_value() == "mine"
+
+
+@pytest.mark.parametrize(("param", "preferred", "accept", "lang"), [
+    ("zh", "en", "en-GB", "zh"),                     # the page's lang first
+    (None, "zh", "en-GB,en;q=0.9", "zh"),            # then the customer's preferred language
+    ("fr", "zh", None, "zh"),                        # an unsupported lang is ignored
+    (None, None, "fr-FR,zh-CN;q=0.8,en;q=0.5", "zh"),
+    (None, None, "zh;q=0.2,en;q=0.9", "en"),         # q-values honoured
+    (None, None, "zh-TW;q=0", "en"),
+    (None, None, "garbage;;q=x,,", "en"),
+    (None, None, None, "en"),
+])
+def test_the_language_is_chosen_by_param_then_profile_then_browser(param: str | None, preferred: str | None,
+                                                                  accept: str | None, lang: str) -> None:
+    from ui.widget_labels import choose
+
+    assert choose(param, preferred, accept) == lang
+
+
+def test_every_language_has_every_label_and_as_many_suggestions() -> None:
+    from ui.widget_labels import CHIPS, LABELS
+
+    assert set(LABELS) == set(CHIPS) >= {"en", "zh"}
+    for lang in LABELS:
+        assert set(LABELS[lang]) == set(LABELS["en"]), lang
+        assert len(CHIPS[lang]) == len(CHIPS["en"]), lang
+        assert "{name}" in LABELS[lang]["signed_in"]
+    assert all(re.search(r"[\u4e00-\u9fff]", v) for k, v in LABELS["zh"].items() if k not in ("confirm", "decline"))
+
+
+def test_the_embed_snippet_is_one_signed_script_tag_without_the_secret(settings: Settings) -> None:
+    from ui.identity import verified_customer
+    from ui.widget_embed import snippet
+
+    tag = snippet(settings, "https://support.example.com/", "16985", "zh", lifetime_s=600)
+    assert "\n" not in tag and tag.startswith('<script src="https://support.example.com/widget.js" ')
+    assert tag.endswith(" async></script>") and SECRET not in tag
+    attrs = dict(re.findall(r'(data-[a-z]+)="([^"]*)"', tag))
+    params = {"customer_id": attrs["data-customer"], "exp": attrs["data-expires"], "sig": attrs["data-signature"]}
+    assert verified_customer(settings, params) == "16985" and attrs["data-lang"] == "zh"
+    assert verified_customer(settings, {**params, "customer_id": "15854"}) is None
+    anonymous = snippet(settings)
+    assert anonymous == '<script src="/widget.js" async></script>'
+    assert "&quot;" in snippet(settings, "", None, 'zh" onload="x')             # attributes are escaped
+    with pytest.raises(ValueError, match="RETAIN_WIDGET_SECRET"):
+        snippet(settings.model_copy(update={"widget_secret": None}), "", "16985")
+
