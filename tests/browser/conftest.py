@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +88,23 @@ def login(page: Any, url: str, user: str = USER) -> None:
     page.get_by_label("username").fill(user)
     page.get_by_label("password").fill(PASSWORD)
     page.get_by_role("button", name="Login").click()
+
+
+@contextmanager
+def staff_ticket(browser: Any, app_url: str, ticket: str, user: str = "stella") -> Iterator[Any]:
+    """A staff user's page (own browser context) logged in, on the inbox, with `ticket` opened; closed after."""
+    from playwright.sync_api import expect
+
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1400})
+    staff = ctx.new_page()
+    staff.set_default_timeout(30000)
+    try:
+        login(staff, app_url + "/staff/", user=user)
+        staff.get_by_role("tab", name="Inbox").click()
+        staff.locator("#inbox-refresh").click()
+        expect(staff.locator("#inbox-tickets")).to_contain_text(ticket)
+        staff.locator("#inbox-tickets").get_by_text(ticket).locator("visible=true").first.click()  # the row
+        expect(staff.locator("#inbox-case")).to_contain_text(f"Ticket {ticket}")
+        yield staff
+    finally:
+        ctx.close()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import login
+from tests.browser.conftest import staff_ticket
 from tests.browser.test_ui_browser import _ask, _pick_customer, _shot
 
 pytestmark = pytest.mark.browser
@@ -33,18 +33,9 @@ def test_handoff_reaches_the_inbox_and_the_staff_reply_reaches_the_shopper(app_u
     assert found, page.locator("#ticket").inner_text()
     ticket = found.group(1)
 
-    staff_ctx = browser.new_context(viewport={"width": 1280, "height": 1400})
-    staff = staff_ctx.new_page()
-    staff.set_default_timeout(30000)
-    try:
-        login(staff, app_url + "/staff/", user="stella")
-        staff.get_by_role("tab", name="Inbox").click()
-        staff.locator("#inbox-refresh").click()
-        expect(staff.locator("#inbox-tickets")).to_contain_text(ticket)
-        staff.locator("#inbox-tickets").get_by_text(ticket).locator("visible=true").first.click()  # the row
+    with staff_ticket(browser, app_url, ticket) as staff:
         expect(staff.locator("#inbox-ticket input, #inbox-ticket textarea").first).to_have_value(ticket)
         case = staff.locator("#inbox-case")
-        expect(case).to_contain_text(f"Ticket {ticket}")
         expect(case).to_contain_text("Shopper: Where is my order?")          # the transcript came with it
         expect(case).to_contain_text("Shopper: I'd like to talk to a person")
         expect(staff.locator("#inbox-card")).to_contain_text("Customer 15854")
@@ -58,8 +49,6 @@ def test_handoff_reaches_the_inbox_and_the_staff_reply_reaches_the_shopper(app_u
         expect(staff.locator("#inbox-tickets")).to_contain_text(ticket)
         expect(staff.locator("#inbox-tickets")).to_contain_text("stella")
         _shot(staff, "staff_inbox")
-    finally:
-        staff_ctx.close()
 
     chat = page.locator("#chat")
     expect(chat).to_contain_text("Reply from our support team", timeout=30000)   # the page polls every 3 s

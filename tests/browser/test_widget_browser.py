@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, WIDGET_SECRET
+from tests.browser.conftest import ARTIFACTS, WIDGET_SECRET, staff_ticket
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = [(1280, 800), (420, 640), (390, 844)]
@@ -195,7 +195,6 @@ def test_the_header_shows_when_a_person_from_the_team_has_joined(app_url: str, p
 
     from playwright.sync_api import expect
 
-    from tests.browser.conftest import login
     from ui.identity import query
 
     page.set_viewport_size({"width": 400, "height": 640})
@@ -209,20 +208,10 @@ def test_the_header_shows_when_a_person_from_the_team_has_joined(app_url: str, p
     found = re.search(r"ticket (T\d+)", page.locator("#ticket").inner_text())
     assert found, page.locator("#ticket").inner_text()
 
-    staff_ctx = browser.new_context(viewport={"width": 1280, "height": 1400})
-    staff = staff_ctx.new_page()
-    staff.set_default_timeout(30000)
-    try:
-        login(staff, app_url + "/staff/", user="stella")
-        staff.get_by_role("tab", name="Inbox").click()
-        staff.locator("#inbox-refresh").click()
-        staff.locator("#inbox-tickets").get_by_text(found.group(1)).locator("visible=true").first.click()
-        expect(staff.locator("#inbox-case")).to_contain_text(f"Ticket {found.group(1)}")
+    with staff_ticket(browser, app_url, found.group(1)) as staff:
         staff.locator("#inbox-reply-text textarea, #inbox-reply-text input").first.fill("Hi Harry, Stella here.")
         staff.locator("#inbox-reply").click()
         expect(staff.locator("#inbox-note")).to_contain_text("Reply sent")
-    finally:
-        staff_ctx.close()
     expect(page.locator("#chat")).to_contain_text("Hi Harry, Stella here.")          # the widget polls every 3 s
     expect(status).to_contain_text("A person from our team has joined")
     page.screenshot(path=str(ARTIFACTS / "widget_person_joined.png"))
