@@ -22,6 +22,7 @@ import numpy as np
 
 from agent.language import CJK, requested
 from agent.offline import ops
+from agent.offline.shop_object import about_shop
 from agent.offline.slots import extract
 from agent.offline.write_veto import other_business, without_address
 from core.catalogue import catalogue, exists, languages
@@ -201,6 +202,11 @@ def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, t
         # compared with)
         return Route("out_of_scope", {**r.slots, "other_business": what}, confidence=r.confidence, via="write-veto",
                      alternatives=r.alternatives)
+    if learn and role == "shopper" and r.intent in WRITES and not about_shop(text, r.intent, r.slots) and \
+            not (r.via == "rule" and r.intent == "change_address"):  # a Chinese address given after being asked
+        # nothing of this shop's named (no order, parcel, product, pronoun): ask whether it is about an order here
+        return Route("clarify", r.slots, confidence=r.confidence, via="shop-object",
+                     alternatives=[(r.intent, r.confidence), ("out_of_scope", 0.0)])
     return r
 
 
