@@ -67,6 +67,11 @@ PRONOUN = re.compile(r"\b(?:cancel+(?:ing|ling)?|return(?:ing)?|send(?:ing)?|exc
                      r"|^\s*(?:please\s+)?(?:cancel|return)\s*(?:please)?[.!]*\s*$", re.I)
 PURCHASE = re.compile(r"\b(?:i|we)\s+(?:just\s+|recently\s+|accidentally\s+|only\s+)?(?:ordered|bought|purchased)\b|"
                       r"\bordered (?:by mistake|twice|the wrong)\b|\byou (?:sent|shipped|delivered)\b", re.I)
+# what only goods are said to be: shipped, in a basket, the wrong size, faulty (a shop's order, a shop's goods)
+SHOP_CUE = re.compile(r"\b(?:ship|ships|shipped|shipping|dispatch(?:ed)?|checkout|check out|basket|cart)\b|"
+                      r"\b(?:doesn'?t|don'?t|didn'?t|does not|do not) fit\b|\btoo (?:small|big|large|tight|loose|short|long)\b|"
+                      r"\bwrong (?:size|colou?r)\b|\b(?:faulty|defective|damaged|broken|cracked|chipped|ripped|torn|"
+                      r"stained|scratched|unworn|unused)\b|质量|破损|瑕疵|不合身|不合适|坏了|破了|碎了|不买了|发错", re.I)
 # the purchase was made somewhere else: 'the flowers I ordered from the florist', 'my order with the butcher'
 ELSEWHERE = re.compile(r"\b(?:orders?|ordered|bought|purchased?|booked|delivery)\b(?:\s+[\w'-]+){0,3}?\s+(?:from|at|with)\s+"
                        r"(?:the|a|an|my|our)\s+(?!(?:shop|store|site|website|sale|sales|range|collection|catalogue|"
@@ -144,7 +149,7 @@ def _about_shop(text: str, intent: str, order_id: bool) -> bool:
     if intent == "change_address":  # the place named beside the parcel is no object ('to my mum's house')
         return bool(known or ADDRESS_EN.search(text) or ADDRESS_ZH.search(text) or DEFAULT_ADDRESS.search(text))
     chinese = bool(CJK.search(text))
-    if known or PRONOUN.search(text) or (chinese and ZH_PRONOUN.search(text)):
+    if known or PRONOUN.search(text) or SHOP_CUE.search(text) or (chinese and ZH_PRONOUN.search(text)):
         return True
     return not unknown and bool(PURCHASE.search(text))
 
