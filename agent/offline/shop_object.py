@@ -75,7 +75,10 @@ SHOP_CUE = re.compile(r"\b(?:ship|ships|shipped|shipping|dispatch(?:ed)?|checkou
 # the purchase was made somewhere else: 'the flowers I ordered from the florist', 'my order with the butcher'
 ELSEWHERE = re.compile(r"\b(?:orders?|ordered|bought|purchased?|booked|delivery)\b(?:\s+[\w'-]+){0,3}?\s+(?:from|at|with)\s+"
                        r"(?:the|a|an|my|our)\s+(?!(?:shop|store|site|website|sale|sales|range|collection|catalogue|"
-                       r"app|basket|cart|order|last|same|first|second)\b)[a-z]", re.I)
+                       r"app|basket|cart|order|last|same|first|second)\b)[a-z]|"
+                       r"\b(?:signed up|sign up|subscribed|enrolled|registered|joined)\b|"  # services, not goods
+                       r"(?<!你们)(?<!贵)(?<!本)(?:店|铺|馆|公司|平台|超市|商场|市场)(?:里|上)?(?:买|订|下)?的(?:订单|包裹|快递|货|东西)|"
+                       r"在.{1,6}(?:店|铺|馆|公司|平台|超市|商场|市场)(?:里|上)?(?:买|订|下)", re.I)
 ZH_PRONOUN = re.compile(r"它|这个|那个|这些|那些|这件|那件|这两|都退|都取消|全部|全都|所有|整单|退货|换货")
 ADDRESS_EN = re.compile(r"\b(?:delivery|shipping|postage|parcel|order)\s+address\b|"
                         r"\b(?:typed|entered|put|gave|filled in|wrote|spelt|spelled|misspelt) (?:in )?(?:the |a |my )?wrong\b|"
