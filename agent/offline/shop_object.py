@@ -49,10 +49,10 @@ MODIFIERS = {"last", "latest", "recent", "previous", "earlier", "whole", "entire
              "other", "new", "big", "bigger", "small", "smaller", "large", "larger", "little", "second", "third", "next",
              "original", "missing", "damaged", "broken", "late", "delayed", "faulty", "today's", "yesterday's",
              "christmas", "birthday", "extra", "duplicate", "same", "wrong", "first", "one", "two", "both", "all", "most",
-             "very", "newest", "just", "only", "entire"}
+             "very", "newest", "just", "only"}
 # heads that name no object: times, reasons, the refund itself
 NEUTRAL = {"morning", "afternoon", "evening", "night", "week", "weekend", "month", "day", "time", "moment", "minute",
-           "mind", "money", "refund", "mistake", "way", "end", "moment", "meantime", "first", "last", "same", "best",
+           "mind", "money", "refund", "mistake", "way", "end", "meantime", "first", "last", "same", "best",
            "address", "new", "old", "wrong"}
 DETERMINER = re.compile(r"\b(?:the|my|a|an|your|our|this|that|these|those|his|her|their|its)\s+"
                         r"(?=((?:[a-z][\w'-]*[\s,.!?]*){1,3}))", re.I)  # a lookahead: 'the address for my order' has two
@@ -92,9 +92,9 @@ DEFAULT_ADDRESS = re.compile(r"\b(?:default|saved|profile|shipping|delivery)\b.{
                              r"默认地址|收货地址", re.I)
 
 
-def _heads(text: str) -> list[str]:
-    """The head word of each noun phrase a determiner opens ('the wrong movie' -> movie, 'the card you sent' ->
-    card, 'the blue one' -> one)."""
+def _heads(text: str) -> list[list[str]]:
+    """The words of each noun phrase a determiner opens, up to a pronoun, preposition, verb or clause end ('the
+    wrong movie, ...' -> wrong movie; 'the card you sent' -> card; 'my parcel delivered to' -> parcel delivered)."""
     out = []
     for m in DETERMINER.finditer(text):
         words = []
@@ -123,7 +123,7 @@ def _known(phrase: list[str]) -> bool:
 
 def _picks_item(text: str) -> bool:
     low = text.lower()
-    if any(re.search(rf"\b{c}\b", low) for c in COLOURS) or any(k + "色" in text or k + "的" in text for k in COLOURS_ZH):
+    if any(re.search(rf"\b{c}\b", low) for c in COLOURS) or any(k + "色" in text or k + "的那" in text for k in COLOURS_ZH):
         return True
     return bool(re.search(r"\b(?:" + "|".join(POSITIONS) + r")\s+(?:one|item|thing)\b", low) or
                 re.search(r"第\s*[一二两三四1234]\s*(件|个|样|项)", text))
