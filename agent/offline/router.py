@@ -4,7 +4,8 @@ Safety and slot rules come first (injection, abuse, another customer's data, ide
 request, a Chinese address given after being asked). A shopper's other messages go to the learned classifier
 (agent/offline/classifier.py); below its calibrated confidence the route is `clarify`, naming the two likeliest
 intents, so that no write intent starts from a guess. A write route that names another business's object and
-nothing of this shop's (agent/offline/write_veto.py: 'cancel my broadband order') becomes `out_of_scope`. Staff and marketer messages keep their keyword rules, and
+nothing of this shop's (agent/offline/write_veto.py: 'cancel my broadband order') becomes `out_of_scope`; one that
+names nothing of this shop's at all (agent/offline/shop_object.py: 'please change my postal address') asks first. Staff and marketer messages keep their keyword rules, and
 `learned=False` gives the earlier keyword router (rules, then the optional nearest-example fallback) that
 `retain eval intents --baseline` prints beside the learned one.
 
