@@ -103,6 +103,13 @@ def plan_turn(text: str, role: str, signed_in: bool, history: list[tuple[str, st
     results: the payloads of the tools already called this turn (a plan may look something up first)."""
     results = results or []
     r = route(text, role, nn=nn)
+    if r.via == "shop-object" and role == "shopper" and (
+            (signed_in and remembered_order(history)) or
+            (not signed_in and any(k in r.slots for k in IDENTITY_SLOTS))):
+        # a write naming nothing of the shop's ('please cancel', 'change my address'), asked about while an order
+        # is in focus: that order is its object (the write still waits for the shopper's yes); before signing in,
+        # a message with identity details ('my postcode is BS1 9XN') goes on to identify the shopper as before
+        r = Route(r.alternatives[0][0], r.slots, r.confidence, "shop-object+focus", r.alternatives)
     if r.intent in ("injection", "abusive", "other_customer"):
         return Plan([], table(lang, "direct")[r.intent])
     if role == "shopper" and signed_in and r.intent not in ("identify", "set_language", "handoff", *ops.INTENTS) \

@@ -4,7 +4,8 @@ Safety and slot rules come first (injection, abuse, another customer's data, ide
 request, a Chinese address given after being asked). A shopper's other messages go to the learned classifier
 (agent/offline/classifier.py); below its calibrated confidence the route is `clarify`, naming the two likeliest
 intents, so that no write intent starts from a guess. A write route that names another business's object and
-nothing of this shop's (agent/offline/write_veto.py: 'cancel my broadband order') becomes `out_of_scope`. Staff and marketer messages keep their keyword rules, and
+nothing of this shop's (agent/offline/write_veto.py: 'cancel my broadband order') becomes `out_of_scope`; one that
+names nothing of this shop's at all (agent/offline/shop_object.py: 'please change my postal address') asks first. Staff and marketer messages keep their keyword rules, and
 `learned=False` gives the earlier keyword router (rules, then the optional nearest-example fallback) that
 `retain eval intents --baseline` prints beside the learned one.
 
@@ -22,6 +23,7 @@ import numpy as np
 
 from agent.language import CJK, requested
 from agent.offline import ops
+from agent.offline.shop_object import about_shop
 from agent.offline.slots import extract
 from agent.offline.write_veto import other_business, without_address
 from core.catalogue import catalogue, exists, languages
@@ -201,6 +203,11 @@ def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, t
         # compared with)
         return Route("out_of_scope", {**r.slots, "other_business": what}, confidence=r.confidence, via="write-veto",
                      alternatives=r.alternatives)
+    if learn and role == "shopper" and r.intent in WRITES and not about_shop(text, r.intent, r.slots) and \
+            not (r.via == "rule" and r.intent == "change_address"):  # a Chinese address given after being asked
+        # nothing of this shop's named (no order, parcel, product, pronoun): ask whether it is about an order here
+        return Route("clarify", r.slots, confidence=r.confidence, via="shop-object",
+                     alternatives=[(r.intent, r.confidence), ("out_of_scope", 0.0)])
     return r
 
 

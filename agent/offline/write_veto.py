@@ -83,7 +83,7 @@ OTHER = re.compile(_EN_OTHER + "|" + _ZH_OTHER, re.I)
 SHOP = re.compile(
     r"#?\bw\d{7}\b|\b(my|the|this|that|these|those|your|last|latest|recent|pending|first|second|whole|entire) "
     r"(orders?|parcels?|packages?|purchases?|items?|shipments?|deliver(y|ies)(?! address))\b|"
-    r"\b(from|at|in|with) (your|this) (shop|store|site|website)\b|\byou (sent|shipped|delivered)\b|"
+    r"\b(from|at|in|with) (your|this) (shop|store|site|website)\b|"
     r"(我的|这个|那个|这笔|那笔|上一?个|刚才的|最近的?|之前的|把)(订单|包裹|快递)|(快递|包裹)(转|改|送|寄)到|(你们|贵|本)(店|网站|商城)",
     re.I)
 MONEY_ANCHOR = re.compile(r"\b(paid|pay|paying) (by|with|on|using)\b|\b(refund(ed|s)?|money|credit)\b.{0,25}\b(to|into|on|back "

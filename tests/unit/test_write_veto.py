@@ -32,7 +32,7 @@ def test_other_business_write_looking_messages_are_out_of_scope(text: str) -> No
 @pytest.mark.parametrize("text,intent", [
     ("please cancel order #W9000001, I bought it by mistake", "cancel_order"),
     ("cancel my order, I paid by credit card by mistake", "cancel_order"),
-    ("change my address to 5 Bank Street, Leeds LS1 4AB", "change_address"),
+    ("change the delivery address to 5 Bank Street, Leeds LS1 4AB", "change_address"),
     ("please send it to 12 Airport Road, Manchester M1 2AB instead", "change_address"),
     ("把#W9000001的地址改成上海市黄浦区南京东路1号，邮编200001", "change_address"),
     ("出门旅游了，能把快递转到酒店吗", "change_address"),

@@ -1,0 +1,85 @@
+"""The shop-object rule (agent/offline/shop_object.py): a write route needs something of this shop's in the message
+(an order, a parcel, a product, a picked item, a pronoun) or an order in focus in the conversation; otherwise the
+router asks whether it is about an order here."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from agent.offline.planner import plan_turn
+from agent.offline.router import WRITES, route
+from agent.offline.shop_object import about_shop
+
+ROUTING = Path(__file__).parents[2] / "agent/offline/routing"
+
+
+@pytest.mark.parametrize("text", [
+    "please change my postal address, I've moved to Bristol",
+    "cancel the card you sent, it never arrived",
+    "I'd like to cancel please",
+    "change my address to 5 Bank Street, Leeds LS1 4AB",
+    "cancel the flowers I ordered from the florist for Friday",
+    "cancel the thing I signed up for",
+    "I need to cancel the room for the 12th",
+    "我要取消",
+    "我搬到上海了，地址改一下",
+    "蛋糕店的订单帮我取消",
+])
+def test_a_write_naming_no_object_of_the_shop_asks(text: str) -> None:
+    r = route(text)
+    assert r.intent == "clarify", r
+    if r.via == "shop-object":  # the question names the write and 'something other than this shop'
+        assert r.alternatives[0][0] in WRITES and r.alternatives[1][0] == "out_of_scope"
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("please cancel my order", "cancel_order"),
+    ("can you cancel my last purchase", "cancel_order"),
+    ("cancel the hot water bottle order please", "cancel_order"),
+    ("return the hot water bottle, it leaks", "return_items"),
+    ("I'd like to send back the blue one", "return_items"),
+    ("these don't fit, sending them back", "return_items"),
+    ("cancel it please", "cancel_order"),
+    ("I want to return something", "return_items"),
+    ("the parcel should go to my mum's house, 3 Park Lane, Leeds LS2 3CD", "change_address"),
+    ("I typed the wrong postcode on my order", "change_address"),
+    ("我要退货", "return_items"),
+    ("我买错了，取消吧", "cancel_order"),
+    ("收货地址填错了", "change_address"),
+])
+def test_a_write_naming_the_shops_things_proceeds(text: str, intent: str) -> None:
+    assert route(text).intent == intent
+
+
+def test_the_rule_reads_the_object_not_the_verb() -> None:
+    assert about_shop("return the mug", "return_items", {})
+    assert not about_shop("return the hired tuxedo", "return_items", {})
+    assert about_shop("return the hired tuxedo", "return_items", {"order_id": "W9000001"})
+    # a shop noun inside another business's thing is no shop object
+    assert not about_shop("change the address for the milk delivery", "change_address", {})
+    assert about_shop("change the address for my delivery", "change_address", {})
+    # a bare address change is what every business hears; where the parcel goes is the shop's
+    assert not about_shop("I've moved, please update my address", "change_address", {})
+    assert about_shop("update the shipping address please", "change_address", {})
+
+
+def test_a_bare_write_in_a_conversation_about_an_order_proceeds() -> None:
+    history = [("human", "show me order #W9000001"), ("tool", '{"kind": "order", "order": {"order_id": "W9000001"}}')]
+    alone = plan_turn("I'd like to cancel please", "shopper", True, [])
+    assert not alone.calls and "something other than this shop" in alone.reply
+    about = plan_turn("I'd like to cancel please", "shopper", True, history)
+    assert [(c.name, c.args["order_id"].lstrip("#")) for c in about.calls] == [("cancel_order", "W9000001")]
+    # another business's object is still no write, whatever order is in focus
+    assert not plan_turn("cancel my gym membership", "shopper", True, history).calls
+
+
+def test_dev_sets() -> None:
+    """This branch's own dev sets: other businesses' messages (the fifth batch, written before the rule: 10.6 % went
+    to a write) start almost none; the shop's own write messages lose almost nothing to the question."""
+    other = list(csv.DictReader((ROUTING / "other_domains_dev5.csv").open(encoding="utf-8")))
+    got = [route(r["text"]).intent for r in other]
+    assert len(other) >= 300 and sum(g in WRITES for g in got) / len(got) <= 0.02
+    shop = list(csv.DictReader((ROUTING / "shop_writes_dev.csv").open(encoding="utf-8")))
+    asked = [route(r["text"]).via == "shop-object" for r in shop]
+    assert len(shop) >= 150 and sum(asked) / len(asked) <= 0.01
