@@ -18,7 +18,6 @@ _SEP = r"[\s,，.。!！~～]*"
 _POLITE = r"谢谢|谢谢你|谢谢您|谢啦|多谢|麻烦了|麻烦你了|thanks|thank you"  # may follow an answer, never replace it
 YES = re.compile(rf"^{_SEP}({_YES})({_SEP}({_YES}|{_POLITE}))*{_SEP}$", re.I)
 NO = re.compile(rf"^{_SEP}({_NO})({_SEP}({_NO}|{_POLITE}))*{_SEP}$", re.I)
-UNCHANGED = {"en": "OK, I haven't changed anything.", "zh": "好的，我没有做任何更改。"}
 
 
 def too_long(n: int, limit: int) -> str:
@@ -90,8 +89,10 @@ class Assistant:
                 answer = compose([result], lang)
                 calls = [{"name": "confirm:" + str(result.get("action", "")), "args": {}}]
             else:
+                from agent.offline.replies import reply
+
                 s.pending = None
-                answer, calls, result = UNCHANGED[lang], [], {}
+                answer, calls, result = reply(lang, "unchanged"), [], {}
             try:
                 self.agent.update_state(self.config, {"messages": [HumanMessage(text), AIMessage(answer)]})
             except Exception:  # noqa: BLE001 - memory that can't be saved (disk full) must not hide what was done
