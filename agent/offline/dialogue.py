@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from agent.offline import address as addr
+from agent.offline import words
 from agent.offline.items import hint
 from agent.offline.router import route
 from agent.offline.slots import extract, order_ids
@@ -39,20 +40,7 @@ RETURN_VERB = re.compile(r"\b(return|send (?:it |them )?back)\b|退(?!款)", re.
 QUESTION = re.compile(r"^(how|what|when|why|which|where|who|do you|does|is there|are there|can i|could i|may i)\b|"
                       r"政策|规定|怎么|如何|吗\s*[？?]?\s*$", re.I)
 # What the order tools cannot do (exchanges and item or payment changes have their own tools, agent/offline/ops.py)
-UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = [
-    ("undo", re.compile(r"\b(undo|reverse|revert|reinstate|restore|un-?cancel|reactivate)\b|恢复|撤销(?:刚才的|这次的)?取消|"
-                        r"取消(?:刚才的)?取消|反悔", re.I)),
-    ("add_remove", re.compile(r"\b(remove|take out|take off|delete|drop)\b.*\b(from|off|out of)\b|"
-                              r"\badd\b.*\b(to|into) (my|the|this|that) order\b|\bcancel (only|just) (the|one|a)\b|"
-                              r"删掉|删除|去掉|拿掉|减掉|移除|(?:再)?加(?:一|个|件|支|双)|添加|加购", re.I)),
-    ("delivery_day", re.compile(r"\b(deliver|delivery|arrive|send)\b.*\b(on|by|before|next|this) (monday|tuesday|"
-                                r"wednesday|thursday|friday|saturday|sunday|weekend|tomorrow)\b|\bdelivery (date|slot|time)\b|"
-                                r"(?:周|星期|礼拜)[一二三四五六日天末].{0,4}(?:送|到)|指定.{0,6}(?:日期|时间|送达)|明天(?:送|到)",
-                                re.I)),
-    ("price", re.compile(r"\b(price match|price adjustment|the difference|discount on|cheaper (elsewhere|somewhere|now))\b|"
-                         r"差价|价格保护|降价了", re.I)),
-    ("gift_wrap", re.compile(r"\bgift[- ]?wrap|\bgift (note|message)\b|礼品包装|包装成礼物|贺卡", re.I)),
-]
+UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = words.kinds("unsupported", re.I)  # [unsupported] of dialogue.toml
 
 
 @dataclass(frozen=True)
