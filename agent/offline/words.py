@@ -12,7 +12,7 @@ from core.catalogue import Catalogue, CatalogueError, catalogue, exists, languag
 CATALOGUES: list[Catalogue] = [catalogue(lang, "dialogue") for lang in languages() if exists(lang, "dialogue")]
 
 
-def _values(key: str, table: str | None = None) -> list[tuple[Catalogue, Any]]:
+def values(key: str, table: str | None = None) -> list[tuple[Catalogue, Any]]:
     """Each language's own value of `key` (of `[table]`), English first; languages without it are left out."""
     out = []
     for c in CATALOGUES:
@@ -32,24 +32,24 @@ def _compile(c: Catalogue, key: str, pattern: str, flags: int) -> re.Pattern[str
 def joined(key: str, table: str | None = None, flags: int = 0) -> re.Pattern[str]:
     """One regex: the languages' patterns for `key`, as alternatives (a regex that never matches when none has
     it)."""
-    values = _values(key, table)
-    pattern = "|".join(c.expand(v) for c, v in values) or r"(?!)"
-    return _compile(values[0][0] if values else CATALOGUES[0], key, pattern, flags)
+    found = values(key, table)
+    pattern = "|".join(c.expand(v) for c, v in found) or r"(?!)"
+    return _compile(found[0][0] if found else CATALOGUES[0], key, pattern, flags)
 
 
 def each(key: str, table: str | None = None, flags: int = 0) -> list[re.Pattern[str]]:
     """The languages' lists of patterns for `key`, one after another."""
-    return [_compile(c, key, c.expand(p), flags) for c, ps in _values(key, table) for p in ps]
+    return [_compile(c, key, c.expand(p), flags) for c, ps in values(key, table) for p in ps]
 
 
 def kinds(table: str, flags: int = 0) -> list[tuple[str, re.Pattern[str]]]:
     """[(name, regex)] for the names of `[table]`, in the order the first language lists them, each joined across
     languages."""
-    names = list(dict.fromkeys(name for _c, t in _values(table) for name in t))
+    names = list(dict.fromkeys(name for _c, t in values(table) for name in t))
     return [(name, joined(name, table, flags)) for name in names]
 
 
 def lookup(key: str, words: str, table: str = "items") -> list[tuple[re.Pattern[str] | str, dict[str, Any]]]:
     """Per language: its `key` template and its `[table.<words>]` words (a language lacking either is left out)."""
-    tables = dict((id(c), t) for c, t in _values(words, table))
-    return [(template, tables[id(c)]) for c, template in _values(key, table) if id(c) in tables]
+    tables = dict((id(c), t) for c, t in values(words, table))
+    return [(template, tables[id(c)]) for c, template in values(key, table) if id(c) in tables]
