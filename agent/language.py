@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from core.catalogue import BASE
 from core.language import HAN as CJK
-from core.language import available, check, latin, scripted, specs
+from core.language import available, check, latin, scripted, spec, specs
 
 __all__ = ["CJK", "Lang", "available", "check", "detect", "dominant", "preferred_from", "reply_language",
            "requested"]
@@ -92,6 +92,4 @@ def preferred_from(system: str, tool_texts: Iterable[str] = ()) -> Lang | None:
 
 def name(lang: str) -> str:
     """The language's English name (the local model's instruction "Answer in Chinese")."""
-    from core.language import spec
-
-    return spec(check(lang)).english
+    return spec(lang).english
