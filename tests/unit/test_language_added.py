@@ -103,3 +103,25 @@ def test_language_file_errors_name_the_file(tmp_path: Path) -> None:
             spec("yy")
     finally:
         remove_root(tmp_path)
+
+
+def test_added_dialogue_words_join_the_shipped_ones(french: Path) -> None:
+    """An added dialogue.toml's words are alternatives beside English and Chinese: a French yes confirms, a French
+    withdrawal withdraws, whatever the reply language. The dialogue files are read once, when the engine is first
+    imported, so this runs in a fresh interpreter with the folder registered first (as the CLI does)."""
+    import subprocess
+    import sys
+
+    (french / "fr" / "dialogue.toml").write_text(
+        "[confirm]\nyes = '''oui|d'accord|allez-y'''\nno = '''non|pas maintenant'''\npolite = '''merci'''\n"
+        "sep = \"\"\n[turns]\nwithdraw = '''laissez tomber|tant pis'''\n", encoding="utf-8")
+    code = (f"from core.catalogue import add_root; add_root({str(french)!r})\n"
+            "from agent.runner import YES, NO\nfrom agent.offline.dialogue import withdrawn\n"
+            "print([bool(YES.match(t)) for t in ('oui, merci', 'allez-y !', 'yes', '好的', 'oui non')],"
+            " [bool(NO.match(t)) for t in ('non merci', 'no', '不用了', 'oui')],"
+            " [withdrawn(t) for t in ('laissez tomber', '算了', 'never mind', 'bonjour')])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ("[True, True, True, True, False] [True, True, True, False] "
+                                  "[True, True, True, False]")
