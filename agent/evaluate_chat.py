@@ -12,6 +12,7 @@ from typing import Any
 
 from core.config import Settings
 from core.errors import RetainError
+from core.language import available
 
 SUITE_DIR = Path(__file__).resolve().parents[1] / "tests" / "eval" / "conversations"
 
@@ -28,11 +29,12 @@ def load_cases(path: Path | None = None, lang: str | None = None) -> list[dict[s
     for f in files:
         for case in yaml.safe_load(f.read_text(encoding="utf-8")) or []:
             case.setdefault("file", f.name)
-            case.setdefault("lang", "zh" if f.name.startswith("zh_") else "en")
+            prefix = f.name.split("_", 1)[0]  # zh_*.yaml: Chinese conversations (a language's code, else English)
+            case.setdefault("lang", prefix if "_" in f.name and prefix in available() else "en")
             cases.append(case)
     if lang is not None:
-        if lang not in ("en", "zh"):
-            raise RetainError(f"--lang must be en or zh, not {lang!r}")
+        if lang not in available():
+            raise RetainError(f"--lang must be one of {', '.join(available())}, not {lang!r}")
         cases = [c for c in cases if c["lang"] == lang]
         if not cases:
             raise RetainError(f"{root}: no conversations in language {lang!r}")

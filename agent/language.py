@@ -1,65 +1,67 @@
-"""The shopper's language: detect it per message (Chinese, English, mixed, or neutral), pick the reply language,
-and recognise explicit requests to switch ("请用中文", "please answer in English").
+"""The shopper's language: detect it per message (one language, mixed scripts, or neutral), pick the reply
+language, and recognise explicit requests to switch ("请用中文", "please answer in English").
 
-Only two reply languages exist, 'en' and 'zh' (customers.preferred_language). Order ids, emails, numbers and
-one-word answers such as "yes" carry no language: they are *neutral* and the conversation's language (or the
-customer's preferred one) applies.
+The languages, how each is recognised and the phrases that request it are data: core/lang/<lang>/language.toml
+(core.language; docs/languages.md). Order ids, emails, numbers and one-word answers such as "yes" carry no
+language: they are *neutral* and the conversation's language (or the customer's preferred one) applies.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Literal
 
+from core.catalogue import BASE
 from core.language import HAN as CJK
+from core.language import available, check, latin, scripted, spec, specs
 
-Lang = Literal["en", "zh"]
-Detected = Literal["en", "zh", "mixed", "neutral"]
-LANGUAGES: tuple[Lang, ...] = ("en", "zh")
+__all__ = ["CJK", "Lang", "available", "check", "detect", "dominant", "preferred_from", "reply_language",
+           "requested"]
 
+Lang = str  # a code of core.language.available()
 _NOISE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|#?\s?[A-Za-z]?\d[A-Za-z0-9-]*|https?://\S+")
 _WORD = re.compile(r"[A-Za-z]{2,}(?:'[a-z]+)?")
-# one-word answers that say nothing about the language of the conversation
-_NEUTRAL_WORDS = {"ok", "okay", "yes", "no", "yep", "nope", "hi", "hey", "thx"}
-
-_ASK_ZH = re.compile(r"(请|麻烦|以后|今后|之后)?.{0,6}(用|说|讲|改成|换成|切换(到|成)?)(中文|汉语|普通话|简体中文)"
-                     r"|(answer|reply|speak|talk|write|respond)\b.{0,20}\b(in )?(chinese|mandarin)\b"
-                     r"|\b(switch|change)\b.{0,20}\b(to )?(chinese|mandarin)\b", re.I)
-_ASK_EN = re.compile(r"(请|麻烦|以后|今后|之后)?.{0,6}(用|说|讲|改成|换成|切换(到|成)?)英(文|语)"
-                     r"|\b(answer|reply|speak|talk|write|respond)\b.{0,20}\b(in )?english\b"
-                     r"|\b(switch|change)\b.{0,20}\b(to )?english\b", re.I)
 
 
-def detect(text: str) -> Detected:
-    """'zh', 'en', 'mixed' (both scripts carry words) or 'neutral' (ids, numbers, emails, a bare yes/no)."""
-    han = len(CJK.findall(text))
-    words = [w for w in _WORD.findall(_NOISE.sub(" ", text)) if w.lower() not in _NEUTRAL_WORDS]
-    if han and words:
+def _words(text: str) -> list[str]:
+    """The Latin-letter words of `text` that carry a language (ids, emails and one-word answers do not)."""
+    neutral = frozenset().union(*(s.neutral for s in specs()))
+    return [w for w in _WORD.findall(_NOISE.sub(" ", text)) if w.lower() not in neutral]
+
+
+def detect(text: str) -> str:
+    """A language code (a script of its own carries the message, or Latin words do: the language whose marker
+    words they are, English by default), 'mixed' (both carry words) or 'neutral' (ids, numbers, emails, a bare
+    yes/no)."""
+    script, chars = scripted(text)
+    words = _words(text)
+    if chars and words:
         return "mixed"
-    if han:
-        return "zh"
+    if script is not None:
+        return script.code
     if words:
-        return "en"
+        return latin(_NOISE.sub(" ", text))
     return "neutral"
 
 
 def dominant(text: str) -> Lang | None:
-    """The language most of the message is in (a Chinese word is ~1.5 characters), or None when neutral."""
+    """The language most of the message is in (a word of a script language is `chars_per_word` characters), or
+    None when neutral."""
     kind = detect(text)
     if kind == "neutral":
         return None
     if kind != "mixed":
         return kind
-    han = len(CJK.findall(text))
+    script, chars = scripted(text)
+    assert script is not None
     words = len(_WORD.findall(_NOISE.sub(" ", text)))
-    return "zh" if han / 1.5 >= words else "en"
+    return script.code if chars / script.chars_per_word >= words else latin(_NOISE.sub(" ", text))
 
 
 def requested(text: str) -> Lang | None:
-    """An explicit request to be answered in a language from now on, or None."""
-    asks: tuple[tuple[Lang, re.Pattern[str]], ...] = (("en", _ASK_EN), ("zh", _ASK_ZH))
-    return next((lang for lang, ask in asks if ask.search(text)), None)
+    """An explicit request to be answered in a language from now on (the first language, English first, whose
+    `requests` match), or None."""
+    return next((s.code for s in specs() if s.requests is not None and s.requests.search(text)), None)
 
 
 def reply_language(text: str, earlier: Iterable[str] = (), preferred: str | None = None) -> Lang:
@@ -69,24 +71,25 @@ def reply_language(text: str, earlier: Iterable[str] = (), preferred: str | None
         lang = requested(t) or dominant(t)
         if lang:
             return lang
-    return "zh" if preferred == "zh" else "en"
+    return preferred if preferred in available() else BASE
 
 
-def check(lang: str) -> Lang:
-    if lang not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    return lang  # type: ignore[return-value]
-
-
-_PROMPT_LANG = re.compile(r"PREFERRED_LANGUAGE:\s*(en|zh)\b")
-_TOOL_LANG = re.compile(r'"kind": "(?:auth|language)".*?"language": "(en|zh)"')
+def _codes() -> str:
+    return "|".join(re.escape(lang) for lang in available())
 
 
 def preferred_from(system: str, tool_texts: Iterable[str] = ()) -> Lang | None:
     """The customer's preferred language as the model sees it: the latest sign-in or set_language result, else
     the system prompt's PREFERRED_LANGUAGE line."""
+    codes = _codes()
+    tool_lang = re.compile(rf'"kind": "(?:auth|language)".*?"language": "({codes})"')
     for t in reversed(list(tool_texts)):
-        if m := _TOOL_LANG.search(t):
-            return m.group(1)  # type: ignore[return-value]
-    m = _PROMPT_LANG.search(system)
-    return m.group(1) if m else None  # type: ignore[return-value]
+        if m := tool_lang.search(t):
+            return m.group(1)
+    m = re.search(rf"PREFERRED_LANGUAGE:\s*({codes})\b", system)
+    return m.group(1) if m else None
+
+
+def name(lang: str) -> str:
+    """The language's English name (the local model's instruction "Answer in Chinese")."""
+    return spec(lang).english

@@ -7,18 +7,17 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.offline import words
 from core.config import Settings
 from core.session import Principal, Session
 
-_YES = (r"yes|yes please|y|yeah|yep|sure|ok|okay|confirm|confirmed|go ahead|do it|please do|"
-        r"确认|确定|是的|是|好的|好|对|对的|可以|行|没问题|嗯|嗯嗯|继续|同意|好的谢谢|确认取消|确认修改|确认退货|请继续")
-_NO = (r"no|n|nope|no thanks|don't|do not|cancel that|stop|never mind|"
-       r"不用了|不用|不要|不要了|不|不了|算了|不需要|先不要|先不用|暂时不用|取消操作|别|别了|不用了谢谢|不对")
-_SEP = r"[\s,，.。!！~～]*"
-_POLITE = r"谢谢|谢谢你|谢谢您|谢啦|多谢|麻烦了|麻烦你了|thanks|thank you"  # may follow an answer, never replace it
+# the words of a yes or a no in every language: the [confirm] table of agent/lang/<lang>/dialogue.toml
+_YES = words.joined("yes", "confirm").pattern
+_NO = words.joined("no", "confirm").pattern
+_SEP = "[\\s" + re.escape("".join(sep for _c, sep in words.values("sep", "confirm"))) + "]*"
+_POLITE = words.joined("polite", "confirm").pattern  # may follow an answer, never replace it
 YES = re.compile(rf"^{_SEP}({_YES})({_SEP}({_YES}|{_POLITE}))*{_SEP}$", re.I)
 NO = re.compile(rf"^{_SEP}({_NO})({_SEP}({_NO}|{_POLITE}))*{_SEP}$", re.I)
-UNCHANGED = {"en": "OK, I haven't changed anything.", "zh": "好的，我没有做任何更改。"}
 
 
 def too_long(n: int, limit: int) -> str:
@@ -90,8 +89,10 @@ class Assistant:
                 answer = compose([result], lang)
                 calls = [{"name": "confirm:" + str(result.get("action", "")), "args": {}}]
             else:
+                from agent.offline.replies import reply
+
                 s.pending = None
-                answer, calls, result = UNCHANGED[lang], [], {}
+                answer, calls, result = reply(lang, "unchanged"), [], {}
             try:
                 self.agent.update_state(self.config, {"messages": [HumanMessage(text), AIMessage(answer)]})
             except Exception:  # noqa: BLE001 - memory that can't be saved (disk full) must not hide what was done

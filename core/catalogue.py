@@ -38,24 +38,32 @@ def add_root(path: Path | str) -> None:
         raise CatalogueError(f"language directory {p} does not exist")
     if p not in _ROOTS:
         _ROOTS.insert(0, p)
-        catalogue.cache_clear()
+        refresh()
 
 
 def remove_root(path: Path | str) -> None:
     if Path(path) in _ROOTS:
         _ROOTS.remove(Path(path))
-        catalogue.cache_clear()
+        refresh()
+
+
+def refresh() -> None:
+    """Forget what was read (call after adding or changing catalogue files while running)."""
+    catalogue.cache_clear()
+    languages.cache_clear()
+    _find.cache_clear()
 
 
 def _dirs(package: str) -> list[Path]:
     return [*(r / package if (r / package).is_dir() else r for r in _ROOTS), _HOME / package / "lang"]
 
 
-def languages(package: str = "agent") -> list[str]:
+@lru_cache(maxsize=16)
+def languages(package: str = "agent") -> tuple[str, ...]:
     """The languages that have at least one catalogue for `package` (English first)."""
     found = {d.name for root in _dirs(package) if root.is_dir() for d in root.iterdir()
              if d.is_dir() and any(d.glob("*.toml"))}
-    return sorted(found, key=lambda x: (x != BASE, x))
+    return tuple(sorted(found, key=lambda x: (x != BASE, x)))
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -121,11 +129,12 @@ class Catalogue(Mapping[str, Any]):
         return _PART.sub(sub, value)
 
 
-def _find(lang: str, name: str, package: str) -> list[Path]:
+@lru_cache(maxsize=512)
+def _find(lang: str, name: str, package: str) -> tuple[Path, ...]:
     """The files of catalogue `name` in `lang`, the added directories' first."""
     if not _CODE.fullmatch(lang) or not _CODE.fullmatch(name):
         raise CatalogueError(f"not a language code and catalogue name: {lang!r}, {name!r}")
-    return [p for d in _dirs(package) if (p := d / lang / f"{name}.toml").is_file()]
+    return tuple(p for d in _dirs(package) if (p := d / lang / f"{name}.toml").is_file())
 
 
 def exists(lang: str, name: str, package: str = "agent") -> bool:

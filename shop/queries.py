@@ -333,9 +333,12 @@ def preferred_language(con: duckdb.DuckDBPyConnection, customer_id: str) -> str 
 
 
 def set_preferred_language(con: duckdb.DuckDBPyConnection, customer_id: str, language: str) -> str | None:
-    """Set a customer's preferred language ('en' | 'zh'); returns the previous one. The caller audits."""
-    if language not in ("en", "zh"):
-        raise RetainError(f"preferred language must be 'en' or 'zh', not {language!r}")
+    """Set a customer's preferred language (a code of core.language.available()); returns the previous one. The
+    caller audits."""
+    from core.language import available
+
+    if language not in (have := available()):
+        raise RetainError(f"preferred language must be one of {', '.join(have)}, not {language!r}")
     before = preferred_language(con, customer_id)
     if before is None and not scalar(con, "SELECT count(*) FROM customers WHERE customer_id = ?", [customer_id]):
         raise NotFoundError(f"no customer with id {customer_id!r}")

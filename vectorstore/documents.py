@@ -77,8 +77,9 @@ def chunk_document(doc: Document, max_chars: int = 900, overlap: int = 150) -> l
     Each chunk's text starts with "Title - Section" so it stands on its own for both BM25 and dense search.
     """
     from core.language import detect_lang
+    from vectorstore.lexicon import langs
 
-    lang = doc.lang or detect_lang(doc.text)
+    lang = doc.lang or detect_lang(doc.text, langs())
     chunks: list[Chunk] = []
     for section, body in _sections(doc.text):
         for i, win in enumerate(_windows(body, max_chars, overlap)):

@@ -1,14 +1,16 @@
 """Hybrid retrieval: BM25 (bm25s) + dense (Chroma), fused by reciprocal rank fusion, with metadata filters
 and a relevance floor so out-of-scope questions return nothing rather than noise.
 
-Languages (English and Chinese). The query's language (core.language.detect_lang, or `lang=`) picks:
+Languages: those with a vectorstore/lang/<lang>/lexicon.toml (vectorstore.lexicon; English and Chinese ship). The
+query's language (core.language.detect_lang among them, or `lang=`) picks:
 - the *view* of the corpus: chunks in the query's language plus chunks of documents that have no version in
   that language (a Chinese question sees the Chinese help centre plus the English-only articles and product
   pages; an English question sees only English documents, since every translation has an English original);
 - the BM25 tokenizer (English words, or jieba for Chinese) over that view;
 - the dense collection: the primary one (Settings.embedding) or a companion built with another embedder
   (Settings.embedding_zh, see vectorstore.companion);
-- the relevance floor (calibrated per language on its dev set).
+- the relevance floor (calibrated per language on its dev set: the lexicon's [floor]);
+- the query speller (the lexicon's `speller`).
 Fusion across languages: BM25 cannot see a chunk written in another language than the question, so for such a
 chunk the missing BM25 vote is replaced by its dense vote (RRF counts its dense rank twice); otherwise an
 English-only article could never beat a Chinese article that shares a few words with the question.
@@ -33,10 +35,11 @@ from typing import Any
 import numpy as np
 
 from core.config import Settings
-from core.language import LANGS, detect_lang
+from core.language import detect_lang
 from vectorstore.embeddings import embed_query
 from vectorstore.homophones import HomophoneSpeller
 from vectorstore.lexical import BM25Index
+from vectorstore.lexicon import langs, setting
 from vectorstore.spelling import Speller, embedder_words
 
 METHODS = ("bm25", "dense", "hybrid")
@@ -44,7 +47,8 @@ METHODS = ("bm25", "dense", "hybrid")
 
 @dataclass(frozen=True)
 class Floor:
-    """Relevance-floor thresholds (see the module docstring)."""
+    """Relevance-floor thresholds (see the module docstring); a language's values are the [floor] table of its
+    lexicon.toml, and these defaults fill in a key it leaves out."""
 
     dense_min: float = 0.38
     bm25_min: float = 3.3
@@ -54,9 +58,7 @@ class Floor:
     min_shared: int = 2
 
 
-# English: MiniLM cosines. Chinese: USE-multilingual cosines and jieba BM25 scores (retrieval_dev_zh.jsonl).
-FLOORS = {"en": Floor(), "zh": Floor(dense_min=0.25, bm25_min=3.0, coverage_min=0.5, hybrid_dense_min=0.25,
-                                     hybrid_dense_low=0.20)}
+FLOORS = {lang: Floor(**setting(lang, "floor", {})) for lang in langs()}
 
 
 @dataclass
@@ -131,12 +133,12 @@ class HybridRetriever:
         self.dense_by_lang = dict(dense_by_lang or {})
         self.ids, self.texts, self.metas = all_chunks(col)
         self.pos = {cid: i for i, cid in enumerate(self.ids)}
-        self.langs = [str(m.get("lang") or detect_lang(t)) for m, t in zip(self.metas, self.texts, strict=True)]
+        self.langs = [str(m.get("lang") or detect_lang(t, langs()))
+                      for m, t in zip(self.metas, self.texts, strict=True)]
         self.canon = [str(m.get("canonical_id") or m.get("doc_id", "")) for m in self.metas]
         self._views: dict[str, _View] = {}
         self.spell = spell
-        self._speller: Speller | None = None
-        self._speller_zh: HomophoneSpeller | None = None
+        self._spellers: dict[str, Any] = {}
         self._pickers: dict[str, Any] = {}
         self._last_qvec: tuple[tuple[str, str], np.ndarray] | None = None
 
@@ -146,20 +148,28 @@ class HybridRetriever:
 
     @property
     def speller(self) -> Speller:
-        """Corrects English query words against the English view's chunks and the embedder's word list."""
-        if self._speller is None:
-            self._speller = Speller((self.texts[i] for i in self.view("en").idx), embedder_words())
-        return self._speller
+        """The English speller (see speller_for)."""
+        return self.speller_for("en")  # type: ignore[no-any-return]
 
-    @property
-    def speller_zh(self) -> HomophoneSpeller:
-        """Corrects misheard Chinese query words against the Chinese chunks and the zh->en glossary's terms."""
-        if self._speller_zh is None:
-            from vectorstore.glossary import glossary
+    def speller_for(self, lang: str) -> Any:
+        """The query speller of `lang`'s lexicon (built on first use), or None: "words" corrects query words
+        against the language's view of the chunks and the embedder's word list; "homophone" corrects misheard
+        words against the language's own chunks and its glossary's terms (vectorstore/homophones.py)."""
+        if lang not in self._spellers:
+            name = setting(lang, "speller")
+            if name == "words":
+                self._spellers[lang] = Speller((self.texts[i] for i in self.view(lang).idx), embedder_words())
+            elif name == "homophone":
+                from vectorstore.glossary import glossary
 
-            zh = [self.texts[i] for i in self.view("zh").idx if self.langs[i] == "zh"]
-            self._speller_zh = HomophoneSpeller(zh, glossary("zh"))
-        return self._speller_zh
+                own = [self.texts[i] for i in self.view(lang).idx if self.langs[i] == lang]
+                self._spellers[lang] = HomophoneSpeller(own, glossary(lang))
+            elif name is None:
+                self._spellers[lang] = None
+            else:
+                raise ValueError(f"vectorstore/lang/{lang}/lexicon.toml: unknown speller {name!r} (known: words, "
+                                 "homophone)")
+        return self._spellers[lang]
 
     @property
     def bm25(self) -> BM25Index:
@@ -186,9 +196,9 @@ class HybridRetriever:
     # -- language views ---------------------------------------------------------------------------------
     def query_lang(self, query: str, lang: str | None = None) -> str:
         if lang is None:
-            return detect_lang(query)
-        if lang not in LANGS:
-            raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+            return detect_lang(query, langs())
+        if lang not in langs():
+            raise ValueError(f"lang must be one of {langs()}, not {lang!r}")
         return lang
 
     def view(self, lang: str) -> _View:
@@ -252,7 +262,8 @@ class HybridRetriever:
         """The query with its misspelt words corrected (unchanged when spelling correction is off)."""
         if not self.spell:
             return query
-        return self.speller.correct(query) if lang == "en" else self.speller_zh.correct(query)
+        speller = self.speller_for(lang)
+        return query if speller is None else str(speller.correct(query))
 
     def answer(self, query: str, hits: list[Hit], lang: str | None = None, max_sentences: int = 3,
                max_words: int = 60) -> list[Any]:
@@ -282,11 +293,18 @@ class HybridRetriever:
         v = self.view(lang)
         local = int(np.searchsorted(v.idx, i))
         words = _content_words(v.bm25.query_tokenize(query)) if query else []
-        if lang == "zh":  # Chinese words and their English glossary words are two ways to cover the question
-            from core.language import has_han
+        if setting(lang, "cover_by_script"):  # its own words and their English glossary words: two ways to cover
+            from core.language import spec
 
-            sides = [[t for t in qtok if has_han(t)], [t for t in qtok if not has_han(t)]]
-            n_words = max(len([w for w in words if has_han(w)]), len([w for w in words if not has_han(w)]))
+            script = spec(lang).script
+            if script is None:
+                raise ValueError(f"vectorstore/lang/{lang}/lexicon.toml: cover_by_script needs a script "
+                                 f"(core/lang/{lang}/language.toml)")
+            own = [bool(script.search(t)) for t in qtok]
+            sides = [[t for t, o in zip(qtok, own, strict=True) if o], [t for t, o in zip(qtok, own, strict=True)
+                                                                         if not o]]
+            mine = [bool(script.search(w)) for w in words]
+            n_words = max(sum(mine), len(mine) - sum(mine))
         else:
             sides, n_words = [qtok], len(words)
         need = min(f.min_shared, max(1, n_words)) if query else 1

@@ -23,7 +23,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ValidationError
 
-from agent.language import preferred_from, reply_language
+from agent.language import available, name, preferred_from, reply_language
 from agent.llm.grounding import untraceable
 from agent.offline.compose import compose
 from agent.offline.planner import tool_payload
@@ -199,7 +199,7 @@ class LlamaCppChatModel(BaseChatModel):
         others = [r for r in results if r.get("kind") != "passages"]
         if others or (results and not passages):
             return compose(results, lang)  # orders, refunds, confirmations, errors: exact, from the composer
-        language = "Chinese" if lang == "zh" else "English"
+        language = name(lang) if lang in available() else "English"
         chat = [{"role": "system", "content": self._system(messages)}, *self._chat(messages)]
         if passages:
             numbered = "\n".join(f"[{i}] {p.get('title')} › {p.get('section')}: {p.get('text', '')[:400]}"

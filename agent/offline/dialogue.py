@@ -14,46 +14,30 @@ from functools import lru_cache
 from typing import Any
 
 from agent.offline import address as addr
+from agent.offline import words
 from agent.offline.items import hint
 from agent.offline.router import route
 from agent.offline.slots import extract, order_ids
 from agent.offline.write_veto import other_business
 
 WRITES = ("cancel_order", "return_items", "change_address")
-VERB = re.compile(r"\b(cancel|return|send (?:it |them )?back|change|update|exchange|swap|refund)\b|取消|退|改|换", re.I)
-CORRECTION = re.compile(r"\b(no|nope|sorry|i meant|i mean|meant|actually|wait|not that|wrong|the other)\b|"
-                        r"不对|不是|我是说|另一个|搞错|说错|错了", re.I)
-OTHER_ORDER = re.compile(r"\bthe other (one|order)\b|\banother order\b|另一个订单|另一单|另外那个订单|另一笔")
-MISTAKE = re.compile(r"mistake|by accident|accidental|wrong (thing|item|one|size|order)|ordered the wrong|"
-                     r"买错|下错|点错|拍错|误购|不小心", re.I)
-NOT_NEEDED = re.compile(r"\b(don'?t|do not|no longer) (need|want)\b|\bchanged my mind\b|\bnot needed\b|"
-                        r"\bfound it cheaper\b|不需要|不要了|不想要|用不上|用不着|改主意|不买了", re.I)
-NEG_ACTION = re.compile(r"\b(?:don'?t|do not|no longer|not)\s+(?:really\s+)?(?:want|wish|need|going)?\s*(?:to\s+)?"
-                        r"(?:cancel|return|send (?:it |them )?back|change)\b|"
-                        r"(?:不想|不要|不用|别|不打算|不必|不)(?:再)?(?:取消|退货|退|修改|改)(?!款)", re.I)
-WITHDRAW = re.compile(r"^(?:forget (?:it|that|about it)|never ?mind|leave it|not anymore|no thanks|"
-                      r"i'?ll keep (?:it|them)|i'?m keeping (?:it|them)|keep (?:it|them)|算了|不用了|先不了?|"
-                      r"不弄了|留着吧?|还是留着吧?)$", re.I)
-FILLER = re.compile(r"^(?:oh|ok|okay|well|hmm|um|no|nope|sorry|please|thanks|thank you|after all|"
-                    r"好|好吧|嗯|哦|那|那就|谢谢|我)*$", re.I)
-RETURN_VERB = re.compile(r"\b(return|send (?:it |them )?back)\b|退(?!款)", re.I)
-QUESTION = re.compile(r"^(how|what|when|why|which|where|who|do you|does|is there|are there|can i|could i|may i)\b|"
-                      r"政策|规定|怎么|如何|吗\s*[？?]?\s*$", re.I)
+# what the dialogue recognises, in every language: the [turns] table of agent/lang/<lang>/dialogue.toml
+VERB = words.joined("verb", "turns", re.I)
+CORRECTION = words.joined("correction", "turns", re.I)
+OTHER_ORDER = words.joined("other_order", "turns")
+MISTAKE = words.joined("mistake", "turns", re.I)
+NOT_NEEDED = words.joined("not_needed", "turns", re.I)
+NEG_ACTION = words.joined("neg_action", "turns", re.I)
+WITHDRAW = re.compile(f"^(?:{words.joined('withdraw', 'turns').pattern})$", re.I)
+FILLER = re.compile(f"^(?:{words.joined('filler', 'turns').pattern})*$", re.I)
+RETURN_VERB = words.joined("return_verb", "turns", re.I)
+QUESTION = words.joined("question", "turns", re.I)
+WHY = words.joined("why", "turns", re.I)
+MOVING = words.joined("moving", "turns", re.I)
+CLAUSE_BREAK = words.joined("clause_break", "turns", re.I)
+NOT_UNSUPPORTED = words.joined("not_unsupported", "turns", re.I)
 # What the order tools cannot do (exchanges and item or payment changes have their own tools, agent/offline/ops.py)
-UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = [
-    ("undo", re.compile(r"\b(undo|reverse|revert|reinstate|restore|un-?cancel|reactivate)\b|恢复|撤销(?:刚才的|这次的)?取消|"
-                        r"取消(?:刚才的)?取消|反悔", re.I)),
-    ("add_remove", re.compile(r"\b(remove|take out|take off|delete|drop)\b.*\b(from|off|out of)\b|"
-                              r"\badd\b.*\b(to|into) (my|the|this|that) order\b|\bcancel (only|just) (the|one|a)\b|"
-                              r"删掉|删除|去掉|拿掉|减掉|移除|(?:再)?加(?:一|个|件|支|双)|添加|加购", re.I)),
-    ("delivery_day", re.compile(r"\b(deliver|delivery|arrive|send)\b.*\b(on|by|before|next|this) (monday|tuesday|"
-                                r"wednesday|thursday|friday|saturday|sunday|weekend|tomorrow)\b|\bdelivery (date|slot|time)\b|"
-                                r"(?:周|星期|礼拜)[一二三四五六日天末].{0,4}(?:送|到)|指定.{0,6}(?:日期|时间|送达)|明天(?:送|到)",
-                                re.I)),
-    ("price", re.compile(r"\b(price match|price adjustment|the difference|discount on|cheaper (elsewhere|somewhere|now))\b|"
-                         r"差价|价格保护|降价了", re.I)),
-    ("gift_wrap", re.compile(r"\bgift[- ]?wrap|\bgift (note|message)\b|礼品包装|包装成礼物|贺卡", re.I)),
-]
+UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = words.kinds("unsupported", re.I)  # [unsupported] of dialogue.toml
 
 
 @dataclass(frozen=True)
@@ -87,14 +71,14 @@ def reason_of(text: str) -> str | None:
 
 
 def clauses(text: str) -> list[str]:
-    parts = re.split(r"[,，;；。.!！?？:：]|\bbut\b|\band\b|\bjust\b|只", text, flags=re.I)
+    parts = CLAUSE_BREAK.split(text)
     return [p.strip() for p in parts if p and p.strip()]
 
 
 @lru_cache(maxsize=2048)
 def withdrawn(text: str) -> bool:
     """Every clause takes something back ("I don't want to cancel it after all", "算了，不退了")."""
-    if re.search(r"\bwhy\b|为什么|怎么还", text, re.I):  # "why not ...?" asks, it doesn't take back
+    if WHY.search(text):  # "why not ...?" asks, it doesn't take back
         return False
     cs = clauses(text)
     said = [c for c in cs if NEG_ACTION.search(c) or WITHDRAW.match(c)]
@@ -110,8 +94,7 @@ def positive_part(text: str) -> str:
 def unsupported(text: str, remembered: str | None) -> str | None:
     """The kind of request the tools cannot do, when the text asks one about an order of the shopper's (named, or
     the one being discussed; a general question such as "can I exchange a shirt?" is left to the help centre)."""
-    if re.search(r"\b(policy|rules)\b", text, re.I) or \
-            re.search(r"\baddress\b|地址|改寄", text, re.I):
+    if NOT_UNSUPPORTED.search(text):
         return None
     for kind, pat in UNSUPPORTED:
         if pat.search(text) and (order_ids(text) or (remembered and (kind == "undo"
@@ -159,9 +142,8 @@ def other_order(history: list[tuple[str, str]], current: str | None) -> str | No
 @lru_cache(maxsize=2048)  # every step of a turn folds over the same earlier messages
 def intent_of(text: str) -> str:
     """The write a message asks for (an address in it with a moving/sending word is an address change)."""
-    if (place := addr.parse_address(text)) and re.search(r"\b(moved|move|send|deliver|ship|address)\b|地址|寄|送|搬",
-                                                         text, re.I) and not other_business(text, "change_address",
-                                                                                            address=place):
+    if (place := addr.parse_address(text)) and MOVING.search(text) and \
+            not other_business(text, "change_address", address=place):
         return "change_address"
     intent = route(text, "shopper").intent
     if intent not in WRITES and RETURN_VERB.search(text) and hint(text) and not QUESTION.search(text.strip()) and \

@@ -9,6 +9,9 @@ from core.catalogue import catalogue, exists, languages
 
 GLOSSARY: dict[str, str] = {k: v for lang in languages() if lang != "en" and exists(lang, "products")
                             for k, v in catalogue(lang, "products")["glossary"].items()}
+# words for things the catalogue names otherwise, and the catalogue words each may mean ([synonyms])
+SYNONYMS: dict[str, tuple[str, ...]] = {k: tuple(v) for lang in languages() if lang != "en" and exists(lang, "products")
+                                        for k, v in catalogue(lang, "products").get("synonyms", {}).items()}
 _GLOSSARY = re.compile("|".join(sorted(map(re.escape, GLOSSARY), key=len, reverse=True))) if GLOSSARY else None
 
 

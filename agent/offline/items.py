@@ -1,6 +1,7 @@
 """Which items of an order a message means: by name ("only the bicycle", "运动鞋"), option ("the blue one", "绿色的那个"),
 position ("the second item", "第二件"), all of them ("everything", "都退"), less the ones it excludes ("except the
-bicycle", "背包不退", "不是水壶"). Used for item-level returns."""
+bicycle", "背包不退", "不是水壶"). Used for item-level returns. The words of each language are data: the [items]
+table of agent/lang/<lang>/dialogue.toml (agent/offline/words.py) and the [synonyms] of products.toml."""
 
 from __future__ import annotations
 
@@ -8,24 +9,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.offline.glossary import GLOSSARY
+from agent.offline import words
+from agent.offline.glossary import GLOSSARY, SYNONYMS
+from agent.offline.replies import reply
 
-COLOURS = ("black", "white", "red", "blue", "green", "yellow", "pink", "purple", "orange", "brown", "grey", "gray",
-           "silver", "gold", "navy", "beige")
-COLOURS_ZH = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "黄": "yellow", "粉": "pink",
-              "紫": "purple", "橙": "orange", "棕": "brown", "灰": "gray", "银": "silver", "金": "gold", "藏青": "navy",
-              "米": "beige"}
-POSITIONS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
-POSITIONS_ZH = {"一": 1, "1": 1, "二": 2, "2": 2, "两": 2, "三": 3, "3": 3, "四": 4, "4": 4}
-# Chinese words for things the catalogue names otherwise ("水壶" is said of a kettle as often as of a bottle)
-ZH_EXTRA = {"水壶": ("kettle", "bottle"), "单车": ("bicycle",), "鞋": ("sneakers", "shoes", "boots"),
-            "牙刷": ("toothbrush",), "灯": ("lamp",), "垫": ("mat",), "包": ("backpack",), "衣服": ("t-shirt", "jacket")}
-ALL = re.compile(r"\b(everything|all (?:the |of the )?items|all of (?:it|them)|the whole (?:order|thing)|both|"
-                 r"all)\b|都退|全部|全都|所有|整单|整个订单|都")
-EXCLUDE = [re.compile(r"\b(?:except(?: for)?|but not|apart from|other than|not)\s+(?:the\s+|my\s+)?([^,.;!?]+?)"
-                      r"(?=\s*(?:[,.;!?]|\bbut\b|\bthe\b|$))", re.I),
-           re.compile(r"除了(.+?)(?:以外|之外|，|,|都|$)"), re.compile(r"不是(.+?)(?:，|,|。|$)"),
-           re.compile(r"([^，,。\s不]{1,30})不退")]
+# (regex, the colour in the catalogue's English) for each colour word of each language
+COLOURS = [(re.compile(str(template).replace("{word}", re.escape(word))), str(colour))
+           for template, table in words.lookup("colour", "colours") for word, colour in table.items()]
+# (regex whose group 1 is a position word, the words' positions) per language
+POSITIONS = [(re.compile(str(template).replace("{words}", "|".join(sorted(map(re.escape, table), key=len,
+                                                                         reverse=True)))), table)
+             for template, table in words.lookup("position", "positions")]
+LAST = words.joined("last", "items", re.I)
+ALL = words.joined("all", "items")
+EXCLUDE = words.each("exclude", "items", re.I)  # group 1: the items not meant
+BETWEEN = words.joined("between", "items")      # what separates two mentions
 PLURAL = re.compile(r"\b(both|all|them|t-shirts|shirts|\w{1,30}s and)\b", re.I)
 
 
@@ -52,7 +50,7 @@ def _names_in(text: str, items: list[dict[str, Any]]) -> set[int]:
     """Indices of items whose name (or its last word, singular or plural) the text says."""
     low, found = _norm(text), set()
     zh_words = [w for k, v in GLOSSARY.items() if k in text for w in v.split()]
-    zh_words += [w for k, v in ZH_EXTRA.items() if k in text for w in v]
+    zh_words += [w for k, v in SYNONYMS.items() if k in text for w in v]
     for i, it in enumerate(items):
         for h in _heads(it["name"]):
             if re.search(rf"(?<![\w-]){re.escape(h)}(?:e?s)?(?![\w-])", low) or h in zh_words:
@@ -62,21 +60,14 @@ def _names_in(text: str, items: list[dict[str, Any]]) -> set[int]:
 
 def _colours_in(text: str) -> set[str]:
     low = text.lower()
-    out = {c for c in COLOURS if re.search(rf"\b{c}\b", low)}
-    out |= {v for k, v in COLOURS_ZH.items() if k + "色" in text or re.search(k + "(的|那)", text)}
-    return {"gray" if c == "grey" else c for c in out}
+    return {colour for pattern, colour in COLOURS if pattern.search(low)}
 
 
 def _position_in(text: str, n: int) -> int | None:
-    low = text.lower()
-    if re.search(r"\blast (one|item|thing)\b|\bthe last\b|最后(一|那)", text, re.I):
+    if LAST.search(text):
         return n
-    for w, k in POSITIONS.items():
-        if re.search(rf"\b{w}\b", low):
-            return k
-    if m := re.search(r"第\s*([一二两三四1234])\s*(件|个|样|项)", text):
-        return POSITIONS_ZH[m.group(1)]
-    return None
+    low = text.lower()
+    return next((int(table[m.group(1)]) for pattern, table in POSITIONS if (m := pattern.search(low))), None)
 
 
 def _has_colour(it: dict[str, Any], colours: set[str]) -> bool:
@@ -106,7 +97,7 @@ NOT_ITEMS = {"order", "orders", "item", "items", "everything", "stuff", "things"
 def _named_product(text: str) -> bool:
     """Whether the text names some product (to tell 'not in this order' from 'no item named')."""
     low = _norm(text)
-    if any(k in text for k in (*GLOSSARY, *ZH_EXTRA)):
+    if any(k in text for k in (*GLOSSARY, *SYNONYMS)):
         return True
     if any(re.search(rf"\b{re.escape(v)}s?\b", low) for v in GLOSSARY.values()):
         return True
@@ -129,7 +120,7 @@ def choose(text: str, items: list[dict[str, Any]]) -> Choice:
             if said:
                 excluded |= hit
                 rest = rest.replace(m.group(0), " ")
-    mentions = [x for x in re.split(r"\band\b|[,，、和及]|\bas well as\b", rest) if x.strip()]
+    mentions = [x for x in BETWEEN.split(rest) if x.strip()]
     picked: set[int] = set()
     ambiguous: set[int] = set()
     said_any = False
@@ -156,8 +147,7 @@ def choose(text: str, items: list[dict[str, Any]]) -> Choice:
 def describe(it: dict[str, Any], lang: str = "en") -> str:
     """An item with its options and price, to ask which one is meant."""
     price = f"{float(it['unit_price']):.2f}"
-    if lang == "zh":
-        opts = "，".join(f"{k}: {v}" for k, v in (it.get("options") or {}).items())
-        return f"{it['name']}（{opts}，单价 {price}）" if opts else f"{it['name']}（单价 {price}）"
-    opts = ", ".join(f"{k}: {v}" for k, v in (it.get("options") or {}).items())
-    return f"{it['name']} ({opts}) at {price}" if opts else f"{it['name']} at {price}"
+    opts = reply(lang, "option_sep").join(f"{k}: {v}" for k, v in (it.get("options") or {}).items())
+    if opts:
+        return reply(lang, "item_options", name=it["name"], options=opts, price=price)
+    return reply(lang, "item_plain", name=it["name"], price=price)

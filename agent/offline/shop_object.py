@@ -25,8 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from agent.language import CJK
-from agent.offline.glossary import GLOSSARY
-from agent.offline.items import COLOURS, COLOURS_ZH, POSITIONS, ZH_EXTRA
+from agent.offline.glossary import GLOSSARY, SYNONYMS
+from core.catalogue import catalogue
+
+# the item-choice words of agent/lang/<lang>/dialogue.toml [items]: English colour and position words, Chinese colours
+COLOURS = tuple(catalogue("en", "dialogue")["items"]["colours"])
+POSITIONS = tuple(catalogue("en", "dialogue")["items"]["positions"])
+COLOURS_ZH = tuple(catalogue("zh", "dialogue")["items"]["colours"])
 
 _DATA = tomllib.loads((Path(__file__).parent / "routing" / "shop_objects.toml").read_text(encoding="utf-8"))
 
@@ -37,7 +42,7 @@ def _plural(word: str) -> str:
 
 _PRODUCT_WORDS = sorted({*_DATA["products"].split(), *(v for v in GLOSSARY.values())}, key=len, reverse=True)
 PRODUCT = re.compile(r"\b(?:" + "|".join(_plural(w) for w in _PRODUCT_WORDS) + r")\b", re.I)
-PRODUCT_ZH = re.compile("|".join([_DATA["zh_products"], *map(re.escape, [*GLOSSARY, *ZH_EXTRA])]))
+PRODUCT_ZH = re.compile("|".join([_DATA["zh_products"], *map(re.escape, [*GLOSSARY, *SYNONYMS])]))
 OBJECT_ZH = re.compile(_DATA["zh_objects"])
 # this shop's own things: what an order is called, the goods in it
 SHOP_NOUNS = {"order", "orders", "purchase", "purchases", "item", "items", "parcel", "parcels", "package", "packages",

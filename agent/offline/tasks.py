@@ -8,13 +8,14 @@ import re
 from typing import Any
 
 from agent.offline import address as addr
+from agent.offline import words
 from agent.offline.dialogue import Task, reason_of
 from agent.offline.items import Choice, choose, describe, hint
 from agent.offline.plan import Call, Plan
 from agent.offline.replies import reply, table
 from agent.offline.slots import extract
 
-PENDING_WORDS = re.compile(r"\bpending\b|待处理|未发货|还没发货", re.I)
+PENDING_WORDS = words.joined("pending", flags=re.I)  # said of an order not yet shipped
 
 
 def plan_task(task: Task, history: list[tuple[str, str]], results: list[dict[str, Any]], lang: str,
@@ -68,8 +69,8 @@ def _return(task: Task, order: str | None, results: list[dict[str, Any]], lang: 
         return Plan([lookup], quiet={0})
     choice = _chosen(task.texts, got["items"])
     if choice.ambiguous:
-        sep = " or " if lang == "en" else " 还是 "
-        options = sep.join(("the " if lang == "en" else "") + describe(it, lang) for it in choice.ambiguous)
+        options = reply(lang, "which_or").join(reply(lang, "which_the") + describe(it, lang)
+                                               for it in choice.ambiguous)
         return Plan([lookup], reply(lang, "ask_which", order=order, options=options), quiet={0})
     if not choice.ids:
         return Plan([lookup], reply(lang, "not_in_order", order=order))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.catalogue import CatalogueError, add_root, catalogue, exists, languages, remove_root
+from core.catalogue import CatalogueError, add_root, catalogue, exists, languages, refresh, remove_root
 
 ORDERS = {"kind": "orders", "orders": [{"order_id": "#W1", "date": "2024-05-01", "status": "delivered", "lines": 2,
                                        "total": 10}]}
@@ -28,12 +28,12 @@ def _write(root: Path, lang: str, name: str, text: str) -> Path:
     (root / lang).mkdir(parents=True, exist_ok=True)
     path = root / lang / f"{name}.toml"
     path.write_text(text, encoding="utf-8")
-    catalogue.cache_clear()
+    refresh()
     return path
 
 
 def test_shipped_languages_and_english_fallback() -> None:
-    assert languages()[:1] == ["en"] and "zh" in languages() and "zh" in languages("vectorstore")
+    assert languages()[:1] == ("en",) and "zh" in languages() and "zh" in languages("vectorstore")
     zh = catalogue("zh", "compose")
     assert zh["orders_none"] == "您的账户下没有订单。"
     assert "item_status" not in zh.data and zh["item_status"] == " [{status}]"  # taken from English

@@ -136,7 +136,7 @@ def test_suite_filters_by_language() -> None:
     assert len(zh) >= 30 and all(c["file"].startswith("zh_") for c in zh)
     assert sum(c["category"] == "security" for c in zh) >= 10
     assert not any(c["file"].startswith("zh_") for c in load_cases(lang="en"))
-    with pytest.raises(RetainError, match="en or zh"):
+    with pytest.raises(RetainError, match="must be one of en, zh"):
         load_cases(lang="fr")
 
 

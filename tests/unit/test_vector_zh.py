@@ -93,7 +93,7 @@ def test_chinese_question_prefers_the_chinese_article(zh_retriever) -> None:
 
 def test_a_misheard_chinese_question_is_corrected_before_search(zh_retriever) -> None:
     _s, _cl, _roots, r = zh_retriever
-    assert r.speller_zh.correct("我的包果到哪了") == "我的包裹到哪了"
+    assert r.speller_for("zh").correct("我的包果到哪了") == "我的包裹到哪了"
     assert "help/order-tracking" in [h.metadata["canonical_id"] for h in r.search("我的包果到哪了，物流一直没更新", k=5)]
 
 
