@@ -30,10 +30,11 @@ def settings() -> Settings:
     return _settings
 
 
-def set_settings(s: Settings) -> None:
+def set_settings(s: Settings | None) -> None:
+    """Use `s` from now on (None: forget it; the next settings() call reads env/.env again)."""
     global _settings
     _settings = s
-    if s.lang_dir is not None:  # a language added as files (core/catalogue.py)
+    if s is not None and s.lang_dir is not None:  # a language added as files (core/catalogue.py)
         from core.catalogue import add_root
 
         add_root(s.lang_dir)

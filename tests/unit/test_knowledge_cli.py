@@ -20,7 +20,7 @@ def hash_settings(tmp_path: Path):
     s = Settings(data_dir=tmp_path / "data", embedding="hash")
     common.set_settings(s)
     yield s
-    common.set_settings(None)  # type: ignore[arg-type]
+    common.set_settings(None)
 
 
 def test_ingest_search_and_eval_json(tmp_path: Path, hash_settings: Settings) -> None:
