@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import pytest
 
@@ -87,14 +88,35 @@ def test_the_language_is_chosen_by_param_then_profile_then_browser(param: str | 
 
 
 def test_every_language_has_every_label_and_as_many_suggestions() -> None:
-    from ui.widget_labels import CHIPS, LABELS
+    from core.catalogue import catalogue
+    from ui.widget_labels import chips, labels, languages
 
-    assert set(LABELS) == set(CHIPS) >= {"en", "zh"}
-    for lang in LABELS:
-        assert set(LABELS[lang]) == set(LABELS["en"]), lang
-        assert len(CHIPS[lang]) == len(CHIPS["en"]), lang
-        assert "{name}" in LABELS[lang]["signed_in"]
-    assert all(re.search(r"[\u4e00-\u9fff]", v) for k, v in LABELS["zh"].items() if k not in ("confirm", "decline"))
+    assert set(languages()) >= {"en", "zh"}
+    for lang in languages():
+        own = catalogue(lang, "widget", "ui")
+        assert {k for k in own if own.own(k) is not None} == set(catalogue("en", "widget", "ui")), lang  # no fallback
+        assert len(chips(lang)) == len(chips("en")), lang
+        assert "{name}" in labels(lang)["signed_in"]
+    assert all(re.search(r"[\u4e00-\u9fff]", v) for k, v in labels("zh").items() if k not in ("confirm", "decline"))
+    assert labels("xx") == labels("en") and chips("xx") == chips("en")   # a language the widget lacks: English
+
+
+def test_a_language_added_as_files_labels_the_widget(tmp_path: Any) -> None:
+    """A third language for the widget is one TOML file; what it leaves out comes from English."""
+    from core.catalogue import add_root, remove_root
+    from ui.widget_labels import choose, labels
+
+    (tmp_path / "ui" / "fr").mkdir(parents=True)
+    (tmp_path / "ui" / "fr" / "widget.toml").write_text('send = "Envoyer"\nplaceholder = "Votre question…"\n',
+                                                        encoding="utf-8")
+    add_root(tmp_path)
+    try:
+        assert choose(None, None, "fr-FR,fr;q=0.9,en;q=0.5") == "fr"
+        fr = labels("fr")
+        assert (fr["send"], fr["placeholder"], fr["orders"]) == ("Envoyer", "Votre question…", "My orders")
+    finally:
+        remove_root(tmp_path)
+    assert choose(None, None, "fr-FR") == "en"
 
 
 def test_the_embed_snippet_is_one_signed_script_tag_without_the_secret(settings: Settings) -> None:
