@@ -20,11 +20,14 @@ def _shot(page: Any, name: str) -> None:
 
 
 def _pick_customer(page: Any, label: str) -> None:
-    """Choose who to act as and wait until the app has opened their first conversation."""
+    """Choose who to act as and wait until the app has opened their first conversation. The page's own opening
+    (an anonymous conversation) must have finished first: one that finished after the pick would replace it."""
     from playwright.sync_api import expect
 
+    expect(page.locator("#conversation input")).to_have_value("conversation 1")   # the page's load event ran
     page.locator("#customer input").click()
     page.get_by_role("option", name=label).click()
+    expect(page.locator("#whoami")).to_contain_text(label.split(" (")[0])
     expect(page.locator("#conversation input")).to_have_value("conversation 1")
 
 
