@@ -125,3 +125,33 @@ def test_added_dialogue_words_join_the_shipped_ones(french: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ("[True, True, True, True, False] [True, True, True, False] "
                                   "[True, True, True, False]")
+
+
+def test_added_write_words_join_the_shipped_ones(french: Path) -> None:
+    """An added writes.toml's words are data for the write-safety checks: a French other-business word vetoes a
+    French cancel unless a French anchor names this shop's order ([veto]); a French word for this shop's order makes
+    a French cancel about this shop ([shop]); English and Chinese
+    are judged as before. Read once, when the engine is first imported: a fresh interpreter, the folder first."""
+    import subprocess
+    import sys
+
+    from agent.offline.shop_object import about_shop
+    from agent.offline.write_veto import other_business
+
+    assert other_business("annulez mon assurance habitation", "cancel_order") is None  # no French words shipped
+    assert not about_shop("annulez ma commande", "cancel_order", {})
+    (french / "fr" / "writes.toml").write_text(
+        "[veto]\nother = '''\\bassurances?\\b|\\babonnements?\\b'''\nshop = '''\\b(ma|la|cette) commande\\b'''\n"
+        "[shop]\nobjects = '''\\bcommandes?\\b|\\bcolis\\b'''\n", encoding="utf-8")
+    code = (f"from core.catalogue import add_root; add_root({str(french)!r})\n"
+            "from agent.offline.write_veto import other_business as ob\n"
+            "from agent.offline.shop_object import about_shop as ab\n"
+            "print([ob(t, 'cancel_order') for t in ('annulez mon assurance habitation', 'annulez mon abonnement',"
+            " 'annulez ma commande', 'cancel my flight', '取消机票', 'annulez la commande, pas mon assurance')],"
+            " [ab(t, 'cancel_order', {}) for t in ('annulez ma commande', 'je renvoie le colis', 'annulez mon assurance',"
+            " 'cancel my order', '取消订单')])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ("['assurance', 'abonnement', None, 'flight', '机票', None] "
+                                  "[True, True, False, True, True]")
