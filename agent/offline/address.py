@@ -1,12 +1,19 @@
 """Delivery addresses in ordinary phrasing ("I moved to 12 Baker Street, Flat 3, London NW1 6XE", "8 rue Victor
 Hugo, 69002 Lyon", "500 Main Street, Apt 4B, Springfield, IL 62704, USA") into the store's fields: address1,
 address2, city, state, zip, country. The country is left empty when not said: the tool then keeps the country of
-the order's current address (the customer's own)."""
+the order's current address (the customer's own).
+
+The English words are code; another language adds its country names (`[countries]`) and its postcode words
+(`postcode_label`, `postcode_is`) in agent/lang/<lang>/slots.toml (docs/languages.md)."""
 
 from __future__ import annotations
 
 import re
 
+from core.catalogue import catalogue, exists, languages
+
+# the slot files of the languages other than English (agent/lang/<lang>/slots.toml)
+_SLOTS = [catalogue(lang, "slots") for lang in languages() if lang != "en" and exists(lang, "slots")]
 UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
 POSTCODE = re.compile(rf"(?<![A-Za-z0-9])({UK_POSTCODE}|\d{{5}}(?:-\d{{4}})?|\d{{4}}|\d{{6}})(?![A-Za-z0-9])", re.I)
 SECOND_LINE = re.compile(r"^(?:flat|apt\.?|apartment|unit|suite|floor|room|building|block)\s*[\w-]+$", re.I)
@@ -20,7 +27,18 @@ COUNTRIES = {"united kingdom": "United Kingdom", "uk": "United Kingdom", "englan
              "usa": "United States", "us": "United States", "united states": "United States",
              "america": "United States", "france": "France", "germany": "Germany", "ireland": "Ireland",
              "eire": "Ireland", "spain": "Spain", "italy": "Italy", "netherlands": "Netherlands",
-             "belgium": "Belgium", "china": "中国", "中国": "中国"}
+             "belgium": "Belgium",
+             **{k: v for c in _SLOTS for k, v in c.own("countries", {}).items()}}  # 'china', '中国': '中国'
+
+
+def _own(key: str) -> str:
+    """The languages' `key` patterns, each after a '|'."""
+    return "".join("|" + c.expand(c.own(key)) for c in _SLOTS if c.own(key))
+
+
+# "the postcode is ...", "邮编是 ...": the languages' postcode words and their 'is'
+CORRECTION = re.compile(r"(?:postcode|post code|zip(?: code)?" + _own("postcode_label") + r")\s*(?:is|should be" +
+                        _own("postcode_is") + rf"|:|：)?\s*({UK_POSTCODE}|\d{{5,6}})", re.I)
 FILLER = re.compile(r"(?<!\s)\s+(?:instead|please|thanks|thank you|now|then|from now on)\b.*$|(?<!\s)\s+-\s.*$",
                     re.I)
 
@@ -87,7 +105,6 @@ def second_line(text: str) -> str | None:
 
 def postcode_correction(text: str) -> str | None:
     """The postcode in "no, the postcode is NW1 6XF" / "邮编是 200120"."""
-    m = re.search(r"(?:postcode|post code|zip(?: code)?|邮编|邮政编码)\s*(?:is|should be|是|为|:|：)?\s*"
-                  rf"({UK_POSTCODE}|\d{{5,6}})", text, re.I)
+    m = CORRECTION.search(text)
     return m.group(1).upper() if m else None
 

@@ -1,13 +1,15 @@
 """Intent routing for the offline engine.
 
 Safety and slot rules come first (injection, abuse, another customer's data, identifying oneself, a language
-request, a Chinese address given after being asked). A shopper's other messages go to the learned classifier
-(agent/offline/classifier.py); below its calibrated confidence the route is `clarify`, naming the two likeliest
-intents, so that no write intent starts from a guess. A write route that names another business's object and
-nothing of this shop's (agent/offline/write_veto.py: 'cancel my broadband order') becomes `out_of_scope`; one that
-names nothing of this shop's at all (agent/offline/shop_object.py: 'please change my postal address') asks first. Staff and marketer messages keep their keyword rules, and
-`learned=False` gives the earlier keyword router (rules, then the optional nearest-example fallback) that
-`retain eval intents --baseline` prints beside the learned one.
+request, an address given after being asked in a language whose routing.toml says `address_is_change`: Chinese).
+A shopper's other messages go to the learned classifier (agent/offline/classifier.py); below its calibrated
+confidence the route is `clarify`, naming the two likeliest intents, so that no write intent starts from a guess.
+A write route that names another business's object and nothing of this shop's (agent/offline/write_veto.py:
+'cancel my broadband order') becomes `out_of_scope`; one that names nothing of this shop's at all
+(agent/offline/shop_object.py: 'please change my postal address') asks first; both read their words from
+agent/lang/<lang>/writes.toml. Staff and marketer messages keep their keyword rules, and `learned=False` gives the
+earlier keyword router (rules, then the optional nearest-example fallback) that `retain eval intents --baseline`
+prints beside the learned one.
 
 `route(text, role)` returns the intent and the slots; it is a pure function of the text, tested on its own and
 scored by `retain eval intents`.
@@ -21,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.language import CJK, requested
+from agent.language import requested
 from agent.offline import ops
 from agent.offline.shop_object import about_shop
 from agent.offline.slots import extract
@@ -39,6 +41,11 @@ def _local(key: str) -> str:
 
 
 _LOCAL_RULES = [(re.compile(c["script"]), [(r["intent"], c.expand(r["pattern"])) for r in c["rules"]]) for c in LOCAL]
+
+
+# the languages whose slot extractor finds an address only where one is given ('改为广东省深圳市…'; routing.toml
+# `address_is_change`): a shopper's message in their script that holds an address gives it after being asked
+_ADDRESS_GIVEN = [re.compile(c["script"]) for c in LOCAL if c.own("address_is_change")]
 
 
 def local_rules(text: str) -> list[tuple[str, str]]:
@@ -138,10 +145,6 @@ class NearestExamples:
         return self.labels[best], float(sims[best])
 
 
-def zh_chars(text: str) -> list[str]:
-    return CJK.findall(text)
-
-
 def _doubted_write(clf: Any, text: str, slots: dict[str, Any], intent: str, ranked: list[tuple[str, float]]) -> bool:
     """A write route that the classifier finds close to out_of_scope; the words of an address in the message ('5 Bank
     Street') are no business's, so such a message is judged again without them."""
@@ -221,7 +224,6 @@ def _route(text: str, role: str, nn: NearestExamples | None, threshold: float, l
     shopper_learned = learn and role == "shopper"
     if not shopper_learned and GREETING.match(text.strip()):
         return Route("greeting", slots)
-    chinese = bool(zh_chars(text))
     if role == "shopper" and ("email" in slots or ("zip" in slots and "first_name" in slots)) and \
             len(low.split()) <= 14 and len(text) <= 80 and \
             not re.search(r"\b(order|cancel|return|refund)\b" + _local("account_words"), low):
@@ -232,7 +234,8 @@ def _route(text: str, role: str, nn: NearestExamples | None, threshold: float, l
         return Route("other_customer", slots)
     if role == "shopper" and (lang := requested(text)):
         return Route("set_language", {**slots, "language": lang})
-    if chinese and role == "shopper" and "address" in slots:  # "改为广东省深圳市…，邮编518057" after being asked
+    if role == "shopper" and "address" in slots and any(script.search(text) for script in _ADDRESS_GIVEN):
+        # "改为广东省深圳市…，邮编518057" after being asked
         return Route("change_address", slots)
     if shopper_learned and (r := learned(text, slots)) is not None:
         return _ops_override(r, low) or r

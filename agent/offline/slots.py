@@ -7,6 +7,7 @@ from typing import Any
 
 from agent.offline import slots_local as local
 from agent.offline.address import parse_address
+from agent.offline.words import values
 
 # ASCII word boundaries, so ids inside Chinese text ("订单W9000003到了吗", "订单581001") are found too
 ORDER = re.compile(r"#\s?W\s?(\d{7})(?!\d)|(?<![A-Za-z0-9_])W(\d{7})(?!\d)|(?<![A-Za-z0-9_#])(C?\d{6})(?![A-Za-z0-9_])",
@@ -19,6 +20,9 @@ ZIP = re.compile(r"\b(?:zip|postcode|post code|postal code)(?:\s+code)?\s*(?:is|
 NAME = re.compile(r"\b(?i:my name is|i am|i'm|this is|name:)\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)")
 SEGMENTS = ("champions", "loyal", "potential loyalists", "at risk", "can't lose", "hibernating", "lost", "new")
 BANDS = ("high", "medium", "low")
+# the reason 'ordered by mistake': English words, and the other languages' dialogue.toml [turns] `mistake`
+MISTAKE = re.compile(r"mistake|by accident|wrong" + "".join("|" + c.expand(v) for c, v in values("mistake", "turns")
+                                                            if c.lang != "en"))
 
 
 def order_ids(text: str) -> list[str]:
@@ -60,6 +64,5 @@ def extract(text: str) -> dict[str, Any]:
     for band in BANDS:
         if re.search(rf"\b{band}[- ]risk\b", low):
             slots["band"] = band
-    slots["reason"] = "ordered by mistake" if re.search(r"mistake|by accident|wrong|买错|下错|点错|拍错|误购|不小心",
-                                                        low) else "no longer needed"
+    slots["reason"] = "ordered by mistake" if MISTAKE.search(low) else "no longer needed"
     return slots

@@ -105,23 +105,48 @@ def test_language_file_errors_name_the_file(tmp_path: Path) -> None:
         remove_root(tmp_path)
 
 
-def test_added_dialogue_words_join_the_shipped_ones(french: Path) -> None:
-    """An added dialogue.toml's words are alternatives beside English and Chinese: a French yes confirms, a French
-    withdrawal withdraws, whatever the reply language. The dialogue files are read once, when the engine is first
-    imported, so this runs in a fresh interpreter with the folder registered first (as the CLI does)."""
+def _fresh(root: Path, files: dict[str, str], code: str) -> str:
+    """What `code` prints in a fresh interpreter that registers `root`, with French `files` added, first (as the CLI
+    does): the dialogue and write words are read once, when the engine is first imported."""
     import subprocess
     import sys
 
-    (french / "fr" / "dialogue.toml").write_text(
-        "[confirm]\nyes = '''oui|d'accord|allez-y'''\nno = '''non|pas maintenant'''\npolite = '''merci'''\n"
-        "sep = \"\"\n[turns]\nwithdraw = '''laissez tomber|tant pis'''\n", encoding="utf-8")
-    code = (f"from core.catalogue import add_root; add_root({str(french)!r})\n"
-            "from agent.runner import YES, NO\nfrom agent.offline.dialogue import withdrawn\n"
-            "print([bool(YES.match(t)) for t in ('oui, merci', 'allez-y !', 'yes', '好的', 'oui non')],"
-            " [bool(NO.match(t)) for t in ('non merci', 'no', '不用了', 'oui')],"
-            " [withdrawn(t) for t in ('laissez tomber', '算了', 'never mind', 'bonjour')])\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         cwd=Path(__file__).resolve().parents[2])
+    _write(root, "fr", files)
+    out = subprocess.run([sys.executable, "-c", f"from core.catalogue import add_root; add_root({str(root)!r})\n" + code],
+                         capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == ("[True, True, True, True, False] [True, True, True, False] "
-                                  "[True, True, True, False]")
+    return out.stdout.strip()
+
+
+def test_added_dialogue_words_join_the_shipped_ones(french: Path) -> None:
+    """An added dialogue.toml's words are alternatives beside English and Chinese: a French yes confirms, a French
+    withdrawal withdraws, whatever the reply language."""
+    dialogue = (
+        "[confirm]\nyes = '''oui|d'accord|allez-y'''\nno = '''non|pas maintenant'''\npolite = '''merci'''\n"
+        "sep = \"\"\n[turns]\nwithdraw = '''laissez tomber|tant pis'''\n")
+    assert _fresh(french, {"dialogue": dialogue}, "from agent.runner import YES, NO\nfrom agent.offline.dialogue import withdrawn\n"
+                  "print([bool(YES.match(t)) for t in ('oui, merci', 'allez-y !', 'yes', '好的', 'oui non')],"
+                  " [bool(NO.match(t)) for t in ('non merci', 'no', '不用了', 'oui')],"
+                  " [withdrawn(t) for t in ('laissez tomber', '算了', 'never mind', 'bonjour')])\n") == (
+        "[True, True, True, True, False] [True, True, True, False] [True, True, True, False]")
+
+
+def test_added_write_words_join_the_shipped_ones(french: Path) -> None:
+    """An added writes.toml's words are data for the write-safety checks: a French other-business word vetoes a
+    French cancel unless a French anchor names this shop's order ([veto]); a French word for this shop's order makes
+    a French cancel about this shop ([shop]); English and Chinese are judged as before."""
+    from agent.offline.shop_object import about_shop
+    from agent.offline.write_veto import other_business
+
+    assert other_business("annulez mon assurance habitation", "cancel_order") is None  # no French words shipped
+    assert not about_shop("annulez ma commande", "cancel_order", {})
+    writes = (
+        "[veto]\nother = '''\\bassurances?\\b|\\babonnements?\\b'''\nshop = '''\\b(ma|la|cette) commande\\b'''\n"
+        "[shop]\nobjects = '''\\bcommandes?\\b|\\bcolis\\b'''\n")
+    assert _fresh(french, {"writes": writes}, "from agent.offline.write_veto import other_business as ob\n"
+                  "from agent.offline.shop_object import about_shop as ab\n"
+                  "print([ob(t, 'cancel_order') for t in ('annulez mon assurance habitation', 'annulez mon abonnement',"
+                  " 'annulez ma commande', 'cancel my flight', '取消机票', 'annulez la commande, pas mon assurance')],"
+                  " [ab(t, 'cancel_order', {}) for t in ('annulez ma commande', 'je renvoie le colis',"
+                  " 'annulez mon assurance', 'cancel my order', '取消订单')])\n") == (
+        "['assurance', 'abonnement', None, 'flight', '机票', None] [True, True, False, True, True]")
