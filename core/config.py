@@ -98,6 +98,8 @@ class Settings(BaseSettings):
     session_secret: SecretStr | None = Field(None, description="key of the widget's conversation cookie; unset = "
                                              "derived from widget_secret, else a random key per run")
     widget_session_days: int = Field(7, ge=1, le=365, description="days a widget conversation is kept by its cookie")
+    widget_verified_minutes: int = Field(30, ge=1, le=1440, description="minutes after their last message that a "
+                                         "shopper verified in the widget's chat stays verified when the page reloads")
     ui_workers: int = Field(8, ge=1, le=64, description="shopper turns answered at once (Gradio concurrency)")
     max_message_chars: int = Field(4000, ge=1, description="longest chat message accepted")
     max_upload_bytes: int = Field(10_000_000, ge=1, description="largest file the staff console accepts")

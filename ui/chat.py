@@ -44,6 +44,13 @@ def signed_in_as(ctx: AppContext, role: str, actor: str | None, thread_id: str) 
     return bot.session.principal.customer_id if bot is not None else None
 
 
+def forget_principal(ctx: AppContext, role: str, actor: str | None, thread_id: str) -> None:
+    """Drop the conversation's Assistant: a verification completed in its chat ends (the thread's messages stay;
+    the next turn starts from the page's own principal)."""
+    with _LOCK:
+        ctx.cache.pop(f"assistant:{role}:{actor}:{thread_id}", None)
+
+
 # The only links a reply may carry: the app's own help-centre and product pages (ui/pages.py).
 SAFE_URL = re.compile(r"/(?:zh/)?help/[a-z0-9-]+(?:#[0-9a-z\u4e00-\u9fff-]*)?|/products/[A-Za-z0-9_-]{1,64}")
 _MD = re.compile(r"([\\`*_{}\[\]()<>#+!|~$@:])")

@@ -45,3 +45,14 @@ def chat_history(ctx: AppContext, thread_id: str) -> list[dict[str, Any]]:
     msgs = saved.checkpoint["channel_values"].get("messages", []) if saved else []
     return [{"role": "user" if isinstance(m, HumanMessage) else "assistant", "content": str(m.content)}
             for m in msgs if isinstance(m, HumanMessage) or (isinstance(m, AIMessage) and m.content)]
+
+
+def last_active(ctx: AppContext, thread_id: str) -> Any:
+    """When the thread last changed (its newest checkpoint's time, UTC), or None when nothing is saved."""
+    import datetime as dt
+
+    from agent.memory import checkpointer
+
+    saved = checkpointer(ctx.settings).get_tuple({"configurable": {"thread_id": thread_id}})
+    ts = saved.checkpoint.get("ts") if saved else None
+    return dt.datetime.fromisoformat(ts) if ts else None

@@ -63,14 +63,24 @@ def language(ctx: AppContext, request: Any, customer_id: str | None) -> str:
 
 def reopened(ctx: AppContext, request: Any, customer_id: str | None) -> dict[str, Any] | None:
     """The conversation the request's widget cookie holds for this identity: its thread, history and principal
-    (a shopper verified in that conversation is the principal the server's thread keeps), else None."""
-    from ui.chat import as_shown, signed_in_as
-    from ui.conversations import chat_history
+    (a shopper verified in that conversation is the principal the server's thread keeps, for
+    settings.widget_verified_minutes after their last message: later, on a shared computer say, the conversation
+    reopens signed out), else None."""
+    import datetime as dt
+
+    from ui.chat import as_shown, forget_principal, signed_in_as
+    from ui.conversations import chat_history, last_active
     from ui.widget_session import current
 
     session = current(ctx.settings, getattr(request, "cookies", None), customer_id)
     if session is None:
         return None
     verified = customer_id or signed_in_as(ctx, "shopper", None, session.thread)
+    if verified and not customer_id:
+        active = last_active(ctx, session.thread)
+        limit = dt.timedelta(minutes=ctx.settings.widget_verified_minutes)
+        if active is None or dt.datetime.now(dt.UTC) - active > limit:
+            forget_principal(ctx, "shopper", None, session.thread)
+            verified = None
     return {"thread": session.thread, "actor": customer_id, "customer_id": verified,
             "history": as_shown(chat_history(ctx, session.thread))}

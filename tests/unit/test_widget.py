@@ -136,3 +136,32 @@ def test_the_embed_snippet_is_one_signed_script_tag_without_the_secret(settings:
     with pytest.raises(ValueError, match="RETAIN_WIDGET_SECRET"):
         snippet(settings.model_copy(update={"widget_secret": None}), "", "16985")
 
+
+
+def test_a_chat_verification_survives_a_reload_only_while_the_conversation_is_fresh(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An anonymous visitor who verified in the chat is still signed in after a reload within
+    widget_verified_minutes of their last message; later (the next person at a shared computer) the conversation
+    reopens signed out and its Assistant, which held the verification, is dropped."""
+    import datetime as dt
+
+    import ui.conversations
+    from ui.context import AppContext
+    from ui.widget import reopened
+    from ui.widget_session import COOKIE, mint
+
+    class Verified:   # the conversation's Assistant after the shopper verified in the chat
+        session = type("S", (), {"principal": type("P", (), {"customer_id": "15854"})()})()
+
+    ctx = AppContext(settings)
+    session, cookie = mint(settings, None)
+    key = f"assistant:shopper:None:{session.thread}"
+    request = type("Req", (), {"cookies": {COOKIE: cookie}})()
+    now = dt.datetime.now(dt.UTC)
+    for idle, expected in ((10, "15854"), (settings.widget_verified_minutes + 1, None)):
+        ctx.cache[key] = Verified()
+        monkeypatch.setattr(ui.conversations, "last_active", lambda _ctx, _t, i=idle: now - dt.timedelta(minutes=i))
+        found = reopened(ctx, request, None)
+        assert found is not None and found["thread"] == session.thread and found["actor"] is None
+        assert found["customer_id"] == expected, idle
+        assert (key in ctx.cache) == (expected is not None)
