@@ -137,7 +137,8 @@ def build_shopper(ctx: AppContext, widget: bool = False) -> Any:
             convo = gr.Dropdown([], label="Conversation", elem_id="conversation")
             new_btn = gr.Button("New conversation", elem_id="new-conversation", scale=0)
         chatbot = gr.Chatbot(label=en["chat"], height=w.CHAT_HEIGHT if widget else 460, elem_id="chat",
-                             show_label=not widget, placeholder=en["greeting"] if widget else None)
+                             show_label=not widget, placeholder=en["greeting"] if widget else None,
+                             buttons=["copy"])   # a copy button per message; no "share to Hugging Face" button
         with gr.Row(elem_id="chips") as chip_row:
             chips = [gr.Button(c, size="sm", elem_classes=["chip"]) for c in chip_texts("en")]
         with gr.Row():
