@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     widget_verified_minutes: int = Field(30, ge=1, le=1440, description="minutes after their last message that a "
                                          "shopper verified in the widget's chat stays verified when the page reloads")
     ui_workers: int = Field(8, ge=1, le=64, description="shopper turns answered at once (Gradio concurrency)")
+    ui_max_conversations: int = Field(1000, ge=1, description="conversations whose assistant the web app keeps in "
+                                      "memory; beyond it the least recently used is dropped (its messages stay saved; "
+                                      "a verification made in its chat or an unconfirmed action ends)")
     max_message_chars: int = Field(4000, ge=1, description="longest chat message accepted")
     max_upload_bytes: int = Field(10_000_000, ge=1, description="largest file the staff console accepts")
     auth_max_failures_session: int = Field(3, ge=1, description="failed in-chat verifications per conversation")

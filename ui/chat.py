@@ -24,7 +24,11 @@ def agent_ready() -> bool:
 
 
 def assistant(ctx: AppContext, role: str, actor: str | None, thread_id: str) -> Any:
-    """The cached Assistant for this principal and conversation (built on first use)."""
+    """The cached Assistant for this principal and conversation (built on first use). At most
+    settings.ui_max_conversations are kept: the least recently used beyond that is dropped (memory stays bounded;
+    its conversation goes on from the saved messages, as after a restart)."""
+    from collections import OrderedDict
+
     from agent.runner import Assistant
     from core.session import Principal
 
@@ -34,6 +38,11 @@ def assistant(ctx: AppContext, role: str, actor: str | None, thread_id: str) -> 
             principal = (Principal("shopper", customer_id=actor) if role == "shopper"
                          else Principal(role, staff_id=actor))  # type: ignore[arg-type]
             ctx.cache[key] = Assistant(ctx.settings, principal, con=ctx.cursor(), thread_id=thread_id)
+        recent: OrderedDict[str, None] = ctx.cache.setdefault("assistants-by-use", OrderedDict())
+        recent[key] = None
+        recent.move_to_end(key)
+        while len(recent) > ctx.settings.ui_max_conversations:
+            ctx.cache.pop(recent.popitem(last=False)[0], None)
         return ctx.cache[key]
 
 
@@ -47,8 +56,10 @@ def signed_in_as(ctx: AppContext, role: str, actor: str | None, thread_id: str) 
 def forget_principal(ctx: AppContext, role: str, actor: str | None, thread_id: str) -> None:
     """Drop the conversation's Assistant: a verification completed in its chat ends (the thread's messages stay;
     the next turn starts from the page's own principal)."""
+    key = f"assistant:{role}:{actor}:{thread_id}"
     with _LOCK:
-        ctx.cache.pop(f"assistant:{role}:{actor}:{thread_id}", None)
+        ctx.cache.pop(key, None)
+        ctx.cache.get("assistants-by-use", {}).pop(key, None)
 
 
 # The only links a reply may carry: the app's own help-centre and product pages (ui/pages.py).

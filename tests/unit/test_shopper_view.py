@@ -75,3 +75,26 @@ def test_public_help_search_shows_no_score_or_server_path(tmp_path: Any) -> None
     assert "0.0328" not in str(shown) and "/srv/" not in str(shown)
     assert search(ctx, "how long do I have to return?", 3)[0][:4] == [0.0328, "Returns policy", "Return window",
                                                                      "/srv/shop/data/docs/returns.md"]
+
+
+def test_the_app_keeps_a_bounded_number_of_conversations_in_memory(tmp_path: Any, monkeypatch: Any) -> None:
+    """Beyond settings.ui_max_conversations the least recently used conversation's Assistant is dropped; one in use
+    again moves to the back of the queue."""
+    import agent.runner
+    from ui.chat import assistant
+
+    class Light:
+        def __init__(self, settings: Any, principal: Any, con: Any = None, thread_id: str = "") -> None:
+            self.thread_id = thread_id
+
+    monkeypatch.setattr(agent.runner, "Assistant", Light)
+    ctx = AppContext(Settings(data_dir=tmp_path, ui_max_conversations=3))
+    monkeypatch.setattr(ctx, "cursor", lambda: None)
+    first = assistant(ctx, "shopper", None, "t1")
+    for t in ("t2", "t3"):
+        assistant(ctx, "shopper", None, t)
+    assert assistant(ctx, "shopper", None, "t1") is first            # still kept, and now the most recent
+    assistant(ctx, "shopper", None, "t4")                           # t2 (least recently used) goes
+    kept = {k.rsplit(":", 1)[1] for k in ctx.cache if k.startswith("assistant:")}
+    assert kept == {"t1", "t3", "t4"}
+    assert assistant(ctx, "shopper", None, "t2") is not None and "assistant:shopper:None:t3" not in ctx.cache
