@@ -35,7 +35,7 @@ class Spec:
     requests: re.Pattern[str] | None
 
 
-_SPECS: dict[int, tuple[Catalogue, Spec]] = {}
+_SPECS: dict[str, tuple[Catalogue, Spec]] = {}  # per language: the catalogue it was read from, and its Spec
 
 
 def _spec(cat: Catalogue) -> Spec:
@@ -72,9 +72,9 @@ def spec(lang: str) -> Spec:
 
 def _load(lang: str) -> Spec:
     cat = catalogue(lang, "language", "core")
-    held = _SPECS.get(id(cat))
-    if held is None or held[0] is not cat:
-        held = _SPECS[id(cat)] = (cat, _spec(cat))
+    held = _SPECS.get(lang)
+    if held is None or held[0] is not cat:   # first use, or the catalogues were read again (refresh)
+        held = _SPECS[lang] = (cat, _spec(cat))
     return held[1]
 
 
