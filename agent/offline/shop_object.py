@@ -47,10 +47,10 @@ def _shop(key: str) -> re.Pattern[str]:
 _PRODUCT_WORDS = sorted({*(w for _c, words in WRITES.values("product_words", "shop") for w in words.split()),
                          *(v for v in GLOSSARY.values())}, key=len, reverse=True)
 PRODUCT = re.compile(r"\b(?:" + "|".join(_plural(w) for w in _PRODUCT_WORDS) + r")\b", re.I)
-# product words as patterns (Chinese), and the glossary's and synonyms' own words
-PRODUCT_ZH = re.compile("|".join([*(c.expand(v) for c, v in WRITES.values("products", "shop")),
+# product words given as patterns (languages written without spaces), and the glossary's and synonyms' own words
+PRODUCT_PATTERNS = re.compile("|".join([*(c.expand(v) for c, v in WRITES.values("products", "shop")),
                                   *map(re.escape, [*GLOSSARY, *SYNONYMS])]))
-OBJECT_ZH = WRITES.joined("objects", "shop")  # what a shopper calls an order, a parcel or the goods
+SHOP_OBJECTS = WRITES.joined("objects", "shop")  # what a shopper calls an order, a parcel or the goods
 
 
 def _items(c: Catalogue, words: str) -> list[str]:
@@ -136,7 +136,7 @@ def named_objects(text: str) -> tuple[bool, bool]:
     unknown = any(not _known(p, words) and p[-1] not in words.neutral for p, words in phrases)
     if unknown and not known:  # a product word inside another business's thing ('the milk delivery') is no product
         return False, True
-    return known or bool(PRODUCT.search(text) or PRODUCT_ZH.search(text) or OBJECT_ZH.search(text)
+    return known or bool(PRODUCT.search(text) or PRODUCT_PATTERNS.search(text) or SHOP_OBJECTS.search(text)
                          or PICK.search(text)), unknown
 
 
