@@ -13,6 +13,15 @@ A write is about this shop when the message names
 - for an address change, where the parcel goes (`address`: 'the delivery address', 'send it to ...', 'deliver my
   order to', 收货地址, 快递改寄到 ...); a bare 'change my address, I've moved' is what every business hears.
 
+What the message names is read as a whole, not word by word:
+- a shop noun whose 'of' holds another object is that object ('the order of flowers', 'the purchase of the car';
+  `holders`), and 'the new one' after another object is that object ('freeze my card and send the new one';
+  `anaphors`);
+- a purchase of something this shop does not sell makes no write, whatever pronoun follows ('I bought the wrong
+  movie, return it'; `purchased`), nor does lost property (`elsewhere`: 'I left my jacket in room 214');
+- an address change that names another object to deliver, and none of this shop's things, makes no write ('deliver
+  my Sunday paper to my new address'); a phrase after a place word (`places`: 'to my hotel') is where, not what.
+
 Otherwise the router asks first ('cancel an order, or something other than this shop?') instead of starting a
 write; a shopper loses one question, another business's customer starts nothing. The planner lets a write through
 when the conversation already has an order in focus (agent/offline/planner.py).
@@ -20,7 +29,8 @@ when the conversation already has an order in focus (agent/offline/planner.py).
 The words are data: the [shop] table of agent/lang/<lang>/writes.toml, each key joined across the languages that
 have the file, English first (agent/offline/words.py; docs/languages.md). The noun phrases a determiner opens
 ('my last order', 'the milk delivery') are read by code (`_heads`), with the words of each language that gives
-`determiners` (English: `determiners`, `stop`, `nouns`, `modifiers`, `neutral`); a language without them has none.
+`determiners` (English: `determiners`, `stop`, `nouns`, `modifiers`, `neutral`, `anaphors`, `holders`,
+`purchased`, `places`); a language without them has none.
 """
 
 from __future__ import annotations
@@ -97,23 +107,43 @@ def _phrases(c: Catalogue) -> Phrases:
 
 
 PHRASES = [_phrases(c) for c, _d in WRITES.values("determiners", "shop")]
+# the heads that stand for whatever else the message names ('send the new one'), the shop nouns whose 'of' says
+# what they hold ('the order of flowers'), the words before the object of a purchase ('I bought the ...') and
+# before a place ('to my hotel')
+ANAPHORS = frozenset(w for c, ws in WRITES.values("anaphors", "shop") for w in ws.split())
+GENERIC = frozenset(w for c, ws in WRITES.values("holders", "shop") for w in ws.split())
+PURCHASED = frozenset(w for c, ws in WRITES.values("purchased", "shop") for w in ws.split())
+PLACE_WORDS = frozenset(w for c, ws in WRITES.values("places", "shop") for w in ws.split())
+OF_OBJECT = re.compile(r"\s+of\s+(?:(?:the|my|a|an|some|our|your|his|her|their|this|that|these|those)\s+)?"
+                       r"((?:[a-z][\w'-]*\s*){1,3})", re.I)
 
 
-def _heads(text: str, words: Phrases) -> list[list[str]]:
-    """The words of each noun phrase a determiner opens, up to a pronoun, preposition, verb or clause end ('the
-    wrong movie, ...' -> wrong movie; 'the card you sent' -> card; 'my parcel delivered to' -> parcel delivered)."""
+@dataclass(frozen=True)
+class Phrase:
+    """A noun phrase a determiner opens: the word before it, its words, and what follows it in the message."""
+
+    before: str
+    words: list[str]
+    after: str
+
+
+def _heads(text: str, words: Phrases) -> list[Phrase]:
+    """Each noun phrase a determiner opens, up to a pronoun, preposition, verb or clause end ('the wrong movie, ...'
+    -> wrong movie; 'the card you sent' -> card; 'my parcel delivered to' -> parcel delivered)."""
     out = []
     for m in words.determiner.finditer(text):
-        phrase = []
-        for raw in re.split(r"\s+", m.group(1).strip()):
-            w = raw.strip(",.!?;:").lower()
+        phrase, end = [], m.end()
+        for raw in re.finditer(r"\S+", text[m.end():]):
+            w = raw.group(0).strip(",.!?;:").lower()
             if not w or words.stop.match(w):
                 break
-            phrase.append(w)
-            if w != raw.lower():  # a clause ends here
+            phrase.append(w.removesuffix("'s"))
+            end = m.end() + raw.end()
+            if w != raw.group(0).lower():  # a clause ends here
                 break
         if phrase:
-            out.append([w.removesuffix("'s") for w in phrase])
+            before = re.findall(r"[\w']+", text[:m.start()].lower())
+            out.append(Phrase(before[-1] if before else "", phrase, text[end:]))
     return out
 
 
@@ -129,15 +159,51 @@ def _known(phrase: list[str], words: Phrases) -> bool:
     return False
 
 
+def _kind(p: Phrase, words: Phrases) -> str:
+    """'known' (this shop's thing), 'unknown' (another object), 'none' (a time, a reason, the address itself) or
+    'anaphor' ('the new one': whatever else the message names)."""
+    if p.words[-1] in words.neutral and not PRODUCT.search(" ".join(p.words)):  # 'the delivery address', 'my refund'
+        return "none"
+    if not _known(p.words, words):
+        return "unknown"
+    if p.words[-1] in ANAPHORS and all(w in words.modifiers for w in p.words[:-1]):
+        return "anaphor"
+    if p.words[-1] in GENERIC and (of := OF_OBJECT.match(p.after)):  # 'the order of flowers', 'the purchase of the car'
+        thing = [w for w in of.group(1).lower().split() if w not in words.modifiers and not w.isdigit()][:1]
+        if thing and not words.stop.match(thing[0]) and not _known(thing, words) and thing[0] not in words.neutral:
+            return "unknown"
+    return "known"
+
+
+def _objects(text: str) -> list[tuple[str, str]]:
+    """(kind, the word before) of each noun phrase of the message (see `_kind`)."""
+    return [(_kind(p, words), p.before) for words in PHRASES for p in _heads(text, words)]
+
+
 def named_objects(text: str) -> tuple[bool, bool]:
     """(names one of this shop's things, names some other object)."""
-    phrases = [(p, words) for words in PHRASES for p in _heads(text, words)]
-    known = any(_known(p, words) for p, words in phrases)
-    unknown = any(not _known(p, words) and p[-1] not in words.neutral for p, words in phrases)
+    kinds = [k for k, _b in _objects(text)]
+    unknown = "unknown" in kinds
+    # 'the new one' after 'my card' is the card; 'the one with the crack' is an item
+    known = "known" in kinds or ("anaphor" in kinds and "unknown" not in kinds[:kinds.index("anaphor")])
     if unknown and not known:  # a product word inside another business's thing ('the milk delivery') is no product
         return False, True
     return known or bool(PRODUCT.search(text) or PRODUCT_PATTERNS.search(text) or SHOP_OBJECTS.search(text)
                          or PICK.search(text)), unknown
+
+
+def _bought_elsewhere(text: str) -> bool:
+    """'I bought the wrong movie', 'I ordered a car seat': a purchase of something this shop does not sell."""
+    objects = _objects(text)
+    return any(k == "unknown" and b in PURCHASED for k, b in objects) and not any(k == "known" for k, _b in objects)
+
+
+def _object_named(text: str) -> bool:
+    """For an address change: an object other than this shop's things, not a place the parcel goes ('deliver my
+    Sunday paper to ...', 'send the bills for ...'; not '... to my mum's house')."""
+    objects = _objects(text)
+    return any(k == "unknown" and b not in PLACE_WORDS for k, b in objects) and \
+        not any(k == "known" for k, _b in objects)
 
 
 @lru_cache(maxsize=4096)
@@ -150,7 +216,9 @@ def _about_shop(text: str, intent: str, order_id: bool) -> bool:
         return bool(DEFAULT_ADDRESS.search(text))
     known, unknown = named_objects(text)
     if intent == "change_address":  # the place named beside the parcel is no object ('to my mum's house')
-        return bool(known or ADDRESS.search(text) or DEFAULT_ADDRESS.search(text))
+        return not _object_named(text) and bool(known or ADDRESS.search(text) or DEFAULT_ADDRESS.search(text))
+    if _bought_elsewhere(text):
+        return False
     if known or PRONOUN.search(text) or SHOP_CUE.search(text):
         return True
     return not unknown and bool(PURCHASE.search(text))

@@ -83,3 +83,26 @@ def test_dev_sets() -> None:
     shop = list(csv.DictReader((ROUTING / "shop_writes_dev.csv").open(encoding="utf-8")))
     asked = [route(r["text"]).via == "shop-object" for r in shop]
     assert len(shop) >= 150 and sum(asked) / len(asked) <= 0.01
+
+
+@pytest.mark.parametrize("text", [
+    "I bought the wrong film, please return it",  # what was bought is none of this shop's things
+    "cancel the purchase of the motorbike please",  # the purchase holds another object
+    "cancel the order of roses for Saturday",
+    "I lost my phone charger on the bus, can you post it to my home address",  # lost property
+    "please deliver my weekly newsletter to my new address from now on",  # an address change for another object
+    "block my old card and send the new one to my new flat",  # 'the new one' is the card
+])
+def test_another_object_named_beside_a_shop_word_is_no_write(text: str) -> None:
+    assert route(text).intent not in WRITES
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("return the one with the scratch", "return_items"),  # 'the one' is the item, not what follows
+    ("I ordered the wrong size, send it back", "return_items"),
+    ("cancel the order of mugs I placed this morning", "cancel_order"),
+    ("please send the order to my parents' house at 4 Mill Lane, York YO1 7HH", "change_address"),
+    ("I left the flat number off my order, can you add it", "change_address"),
+])
+def test_the_shops_things_named_with_those_words_still_proceed(text: str, intent: str) -> None:
+    assert route(text).intent == intent
