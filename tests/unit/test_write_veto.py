@@ -109,3 +109,17 @@ def test_the_dialogue_starts_no_write_for_another_business(text: str, intent: st
     from agent.offline.dialogue import intent_of
 
     assert intent_of(text) == intent
+
+
+@pytest.mark.parametrize("text", [
+    "please send my replacement library card to my new address",
+    "can you post the parking permit to my new flat instead",
+    "我的社保卡能寄到新地址吗",
+    "电子票改寄到公司地址",
+])
+def test_cards_passes_and_papers_of_other_businesses_are_no_write(text: str) -> None:
+    assert route(text).intent not in WRITES
+
+
+def test_a_gift_certificate_is_the_shops() -> None:
+    assert other_business("cancel the gift certificate I ordered", "cancel_order") is None
