@@ -166,9 +166,10 @@ def _kind(p: Phrase, words: Phrases) -> str:
         return "none"
     if not _known(p.words, words):
         return "unknown"
-    if p.words[-1] in ANAPHORS and all(w in words.modifiers for w in p.words[:-1]):
+    head = next((w for w in p.words if w in words.nouns), "")  # 'the old one got lost': one
+    if head in ANAPHORS:
         return "anaphor"
-    if p.words[-1] in GENERIC and (of := OF_OBJECT.match(p.after)):  # 'the order of flowers', 'the purchase of the car'
+    if head == p.words[-1] in GENERIC and (of := OF_OBJECT.match(p.after)):  # 'the order of flowers', 'the purchase of the car'
         thing = [w for w in of.group(1).lower().split() if w not in words.modifiers and not w.isdigit()][:1]
         if thing and not words.stop.match(thing[0]) and not _known(thing, words) and thing[0] not in words.neutral:
             return "unknown"
