@@ -95,6 +95,8 @@ class Phrases:
     modifiers: frozenset[str]  # what says which of them: 'my last order', 'the second item'
     neutral: frozenset[str]  # heads that name no object: times, reasons, the refund itself
     colours: frozenset[str]
+    of: re.Pattern[str]  # what a holder holds: 'the order <of flowers>'
+    bought_after: re.Pattern[str]  # a purchase after the phrase: 'the mesh booster <you sent>'
 
 
 def _phrases(c: Catalogue) -> Phrases:
@@ -103,7 +105,10 @@ def _phrases(c: Catalogue) -> Phrases:
                               re.I),
                    re.compile(r"^(?:" + c.expand(shop.get("stop", "(?!)")) + r")$", re.I),
                    frozenset(shop.get("nouns", ())), frozenset(shop.get("modifiers", ())),
-                   frozenset(shop.get("neutral", ())), frozenset(_items(c, "colours")))
+                   frozenset(shop.get("neutral", ())), frozenset(_items(c, "colours")),
+                   re.compile(r"\s+(?:" + c.expand(shop.get("of", "(?!)")) + r")\s+(?:(?:" + c.expand(shop["determiners"])
+                              + r")\s+)?((?:[a-z][\w'-]*\s*){1,3})", re.I),
+                   re.compile(r"\s+(?:" + c.expand(shop.get("bought_after", "(?!)")) + r")\b", re.I))
 
 
 PHRASES = [_phrases(c) for c, _d in WRITES.values("determiners", "shop")]
@@ -114,8 +119,6 @@ ANAPHORS = frozenset(w for c, ws in WRITES.values("anaphors", "shop") for w in w
 GENERIC = frozenset(w for c, ws in WRITES.values("holders", "shop") for w in ws.split())
 PURCHASED = frozenset(w for c, ws in WRITES.values("purchased", "shop") for w in ws.split())
 PLACE_WORDS = frozenset(w for c, ws in WRITES.values("places", "shop") for w in ws.split())
-OF_OBJECT = re.compile(r"\s+of\s+(?:(?:the|my|a|an|some|our|your|his|her|their|this|that|these|those)\s+)?"
-                       r"((?:[a-z][\w'-]*\s*){1,3})", re.I)
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ def _kind(p: Phrase, words: Phrases) -> str:
     head = next((w for w in p.words if w in words.nouns), "")  # 'the old one got lost': one
     if head in ANAPHORS:
         return "anaphor"
-    if head == p.words[-1] in GENERIC and (of := OF_OBJECT.match(p.after)):  # 'the order of flowers', 'the purchase of the car'
+    if head == p.words[-1] in GENERIC and (of := words.of.match(p.after)):  # 'the order of flowers'
         thing = [w for w in of.group(1).lower().split() if w not in words.modifiers and not w.isdigit()][:1]
         if thing and not words.stop.match(thing[0]) and not _known(thing, words) and thing[0] not in words.neutral:
             return "unknown"
@@ -177,8 +180,10 @@ def _kind(p: Phrase, words: Phrases) -> str:
 
 
 def _objects(text: str) -> list[tuple[str, str]]:
-    """(kind, the word before) of each noun phrase of the message (see `_kind`)."""
-    return [(_kind(p, words), p.before) for words in PHRASES for p in _heads(text, words)]
+    """(kind, the word before) of each noun phrase of the message (see `_kind`); a phrase that a purchase follows
+    ('the mesh booster you sent', 'the movie I bought') counts as after a purchase word."""
+    return [(_kind(p, words), "bought" if words.bought_after.match(p.after) else p.before)
+            for words in PHRASES for p in _heads(text, words)]
 
 
 def named_objects(text: str) -> tuple[bool, bool]:
@@ -199,6 +204,32 @@ def _bought_elsewhere(text: str) -> bool:
     return any(k == "unknown" and b in PURCHASED for k, b in objects) and not any(k == "known" for k, _b in objects)
 
 
+@dataclass(frozen=True)
+class Sent:
+    """One language's reading of what is sent: `sent` finds it (its group `obj`: 'send <new card> to', '<老年卡能补>寄到'),
+    `filler` is what around it names nothing ('my', 'please', 能, 帮我)."""
+
+    sent: re.Pattern[str]
+    filler: re.Pattern[str]
+
+
+SENT = [Sent(re.compile(c.expand(v), re.I), re.compile(c.expand(c.own("shop").get("filler", "(?!)")), re.I))
+        for c, v in WRITES.values("sent", "shop")]
+
+
+def _sends_other(text: str) -> bool:
+    """An address change for something sent that is none of this shop's things ('send new card to ...',
+    '纸质票能寄到...'): what is sent, less the filler around it, names no order, parcel, product or pronoun."""
+    for lang in SENT:
+        for m in lang.sent.finditer(text):
+            thing = lang.filler.sub(" ", m.group("obj")).strip(" ,.!?;:，。！？；：")
+            if thing and not (PRODUCT.search(thing) or PRODUCT_PATTERNS.search(thing) or SHOP_OBJECTS.search(thing)
+                              or PRONOUN.search(thing) or PICK.search(thing)
+                              or any(w in words.nouns for words in PHRASES for w in thing.lower().split())):
+                return True
+    return False
+
+
 def _object_named(text: str) -> bool:
     """For an address change: an object other than this shop's things, not a place the parcel goes ('deliver my
     Sunday paper to ...', 'send the bills for ...'; not '... to my mum's house')."""
@@ -217,7 +248,8 @@ def _about_shop(text: str, intent: str, order_id: bool) -> bool:
         return bool(DEFAULT_ADDRESS.search(text))
     known, unknown = named_objects(text)
     if intent == "change_address":  # the place named beside the parcel is no object ('to my mum's house')
-        return not _object_named(text) and bool(known or ADDRESS.search(text) or DEFAULT_ADDRESS.search(text))
+        return not (_object_named(text) or _sends_other(text)) and \
+            bool(known or ADDRESS.search(text) or DEFAULT_ADDRESS.search(text))
     if _bought_elsewhere(text):
         return False
     if known or PRONOUN.search(text) or SHOP_CUE.search(text):

@@ -106,3 +106,24 @@ def test_another_object_named_beside_a_shop_word_is_no_write(text: str) -> None:
 ])
 def test_the_shops_things_named_with_those_words_still_proceed(text: str, intent: str) -> None:
     assert route(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "please post new permit to my new address",  # what is sent is none of this shop's things
+    "can you send new fob to my new address",
+    "门卡能补寄到新地址吗",
+    "the mesh extender you sent is the wrong model for my hub, how do I send it back",  # what was sent is not sold here
+])
+def test_what_is_sent_or_bought_must_be_the_shops(text: str) -> None:
+    assert route(text).intent not in WRITES
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("please send it to my work address instead, 1 High St, Leeds LS1 1AA", "change_address"),
+    ("please deliver the lamp to my new flat instead of the old one", "change_address"),
+    ("这个能改寄到我公司吗", "change_address"),
+    ("把订单改寄到上海市黄浦区南京东路100号", "change_address"),
+    ("the mug you sent is chipped, I want to send it back", "return_items"),
+])
+def test_the_shops_things_sent_still_proceed(text: str, intent: str) -> None:
+    assert route(text).intent == intent
