@@ -123,3 +123,17 @@ def test_cards_passes_and_papers_of_other_businesses_are_no_write(text: str) -> 
 
 def test_a_gift_certificate_is_the_shops() -> None:
     assert other_business("cancel the gift certificate I ordered", "cancel_order") is None
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("please cancel the vet visit on Friday", "cancel_order"),
+    ("can you post the dog's worming tablets to my new address", "change_address"),
+    ("cancel my son's place in the football club tournament", "cancel_order"),
+    ("I need to return the hearing aid for a service", "return_items"),
+    ("the plumber's call-out was cancelled, refund me", "cancel_order"),
+    ("取消明天的宠物美容预约", "cancel_order"),
+    ("助听器能寄到我新家吗", "change_address"),
+])
+def test_pets_clubs_health_devices_and_trades_are_another_business(text: str, intent: str) -> None:
+    assert other_business(text, intent) is not None
+    assert route(text).intent not in WRITES
