@@ -118,6 +118,7 @@ PHRASES = [_phrases(c) for c, _d in WRITES.values("determiners", "shop")]
 ANAPHORS = frozenset(w for c, ws in WRITES.values("anaphors", "shop") for w in ws.split())
 GENERIC = frozenset(w for c, ws in WRITES.values("holders", "shop") for w in ws.split())
 PURCHASED = frozenset(w for c, ws in WRITES.values("purchased", "shop") for w in ws.split())
+ACTED_ON = frozenset(w for c, ws in WRITES.values("acted_on", "shop") for w in ws.split())
 PLACE_WORDS = frozenset(w for c, ws in WRITES.values("places", "shop") for w in ws.split())
 
 
@@ -199,9 +200,11 @@ def named_objects(text: str) -> tuple[bool, bool]:
 
 
 def _bought_elsewhere(text: str) -> bool:
-    """'I bought the wrong movie', 'I ordered a car seat': a purchase of something this shop does not sell."""
+    """'I bought the wrong movie', 'cancel the account': a purchase, or the write's own object, that is none of this
+    shop's things (and nothing of the shop's named beside it)."""
     objects = _objects(text)
-    return any(k == "unknown" and b in PURCHASED for k, b in objects) and not any(k == "known" for k, _b in objects)
+    before = PURCHASED if SHOP_CUE.search(text) else PURCHASED | ACTED_ON  # 'cancel the card set before it ships'
+    return any(k == "unknown" and b in before for k, b in objects) and not any(k == "known" for k, _b in objects)
 
 
 @dataclass(frozen=True)

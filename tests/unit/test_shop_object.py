@@ -127,3 +127,22 @@ def test_what_is_sent_or_bought_must_be_the_shops(text: str) -> None:
 ])
 def test_the_shops_things_sent_still_proceed(text: str, intent: str) -> None:
     assert route(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "please cancel the points scheme, I don't need it",  # the cancel's own object is not an order
+    "cancel",  # a bare verb is what every business hears
+    "I borrowed a racket from the front desk, how do I return it",  # borrowed things are no shop's goods
+    "the e-book I downloaded won't open, return it please",
+    "do I return it with a full tank or empty",
+])
+def test_what_the_write_acts_on_must_be_the_shops(text: str) -> None:
+    assert route(text).intent not in WRITES
+
+
+def test_a_bare_write_asks_until_an_order_is_in_focus() -> None:
+    history = [("human", "show me order #W9000001"), ("tool", '{"kind": "order", "order": {"order_id": "W9000001"}}')]
+    assert route("cancel").intent == "clarify"
+    about = plan_turn("cancel", "shopper", True, history)
+    assert [(c.name, c.args["order_id"].lstrip("#")) for c in about.calls] == [("cancel_order", "W9000001")]
+    assert route("cancel the mug set before it ships").intent == "cancel_order"  # a goods cue keeps the write
