@@ -208,23 +208,30 @@ def _bought_elsewhere(text: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Sent:
-    """One language's reading of what is sent: `sent` finds it (its group `obj`: 'send <new card> to', '<老年卡能补>寄到'),
-    `filler` is what around it names nothing ('my', 'please', 能, 帮我)."""
+class Told:
+    """One language's reading of the thing a write is about, for a language whose noun phrases the code does not
+    read: `sent` finds what an address change sends (its group `obj`: '<老年卡能补>寄到'), `acted` what a cancel or
+    return acts on ('取消<明天的预约>'); `filler` is what around it names nothing (我的, 能, 帮我, 一下)."""
 
     sent: re.Pattern[str]
+    acted: re.Pattern[str]
     filler: re.Pattern[str]
 
 
-SENT = [Sent(re.compile(c.expand(v), re.I), re.compile(c.expand(c.own("shop").get("filler", "(?!)")), re.I))
-        for c, v in WRITES.values("sent", "shop")]
+def _told(c: Catalogue) -> Told:
+    shop = c.own("shop")
+    return Told(*(re.compile(c.expand(shop.get(key, "(?!)")), re.I) for key in ("sent", "acted", "filler")))
 
 
-def _sends_other(text: str) -> bool:
-    """An address change for something sent that is none of this shop's things ('send new card to ...',
-    '纸质票能寄到...'): what is sent, less the filler around it, names no order, parcel, product or pronoun."""
-    for lang in SENT:
-        for m in lang.sent.finditer(text):
+TOLD = [_told(c) for c, _v in WRITES.values("filler", "shop")]
+
+
+def _names_other(text: str, what: str) -> bool:
+    """Whether the thing sent (`what` = 'sent': 'send new card to ...', '纸质票能寄到...') or acted on ('acted':
+    '取消明天的预约'), less the filler around it, names none of this shop's things: no order, parcel, product or
+    pronoun."""
+    for lang in TOLD:
+        for m in getattr(lang, what).finditer(text):
             thing = lang.filler.sub(" ", m.group("obj")).strip(" ,.!?;:，。！？；：")
             if thing and not (PRODUCT.search(thing) or PRODUCT_PATTERNS.search(thing) or SHOP_OBJECTS.search(thing)
                               or PRONOUN.search(thing) or PICK.search(thing)
@@ -251,9 +258,9 @@ def _about_shop(text: str, intent: str, order_id: bool) -> bool:
         return bool(DEFAULT_ADDRESS.search(text))
     known, unknown = named_objects(text)
     if intent == "change_address":  # the place named beside the parcel is no object ('to my mum's house')
-        return not (_object_named(text) or _sends_other(text)) and \
+        return not (_object_named(text) or _names_other(text, "sent")) and \
             bool(known or ADDRESS.search(text) or DEFAULT_ADDRESS.search(text))
-    if _bought_elsewhere(text):
+    if _bought_elsewhere(text) or (not SHOP_CUE.search(text) and _names_other(text, "acted")):
         return False
     if known or PRONOUN.search(text) or SHOP_CUE.search(text):
         return True

@@ -146,3 +146,14 @@ def test_a_bare_write_asks_until_an_order_is_in_focus() -> None:
     about = plan_turn("cancel", "shopper", True, history)
     assert [(c.name, c.args["order_id"].lstrip("#")) for c in about.calls] == [("cancel_order", "W9000001")]
     assert route("cancel the mug set before it ships").intent == "cancel_order"  # a goods cue keeps the write
+
+
+@pytest.mark.parametrize("text,shop", [
+    ("取消明天下午的预约", False),  # what the cancel acts on is none of the shop's things
+    ("取消明天的理发，不想要了", False),
+    ("取消刚下的单", True),
+    ("我要退掉这个杯子", True),
+    ("麻烦取消一下订单", True),
+])
+def test_what_a_chinese_cancel_acts_on(text: str, shop: bool) -> None:
+    assert (route(text).intent in WRITES) is shop
