@@ -85,13 +85,24 @@ def test_dev_sets() -> None:
     assert len(shop) >= 150 and sum(asked) / len(asked) <= 0.01
 
 
+# What a write is about is read from the whole message: what is bought, sent, acted on or held (docs/agent.md).
 @pytest.mark.parametrize("text", [
     "I bought the wrong film, please return it",  # what was bought is none of this shop's things
+    "the mesh extender you sent is the wrong model for my hub, how do I send it back",  # what was sent, the same
     "cancel the purchase of the motorbike please",  # the purchase holds another object
     "cancel the order of roses for Saturday",
+    "please cancel the points scheme, I don't need it",  # the cancel's own object is not an order
+    "取消明天的理发，不想要了",
+    "cancel",  # a bare verb is what every business hears
     "I lost my phone charger on the bus, can you post it to my home address",  # lost property
+    "I borrowed a racket from the front desk, how do I return it",  # borrowed things are no shop's goods
+    "the e-book I downloaded won't open, return it please",
+    "do I return it with a full tank or empty",
     "please deliver my weekly newsletter to my new address from now on",  # an address change for another object
     "block my old card and send the new one to my new flat",  # 'the new one' is the card
+    "please post new permit to my new address",  # what is sent is none of this shop's things
+    "can you send new fob to my new address",
+    "门卡能补寄到新地址吗",
 ])
 def test_another_object_named_beside_a_shop_word_is_no_write(text: str) -> None:
     assert route(text).intent not in WRITES
@@ -100,44 +111,20 @@ def test_another_object_named_beside_a_shop_word_is_no_write(text: str) -> None:
 @pytest.mark.parametrize("text,intent", [
     ("return the one with the scratch", "return_items"),  # 'the one' is the item, not what follows
     ("I ordered the wrong size, send it back", "return_items"),
+    ("the mug you sent is chipped, I want to send it back", "return_items"),
+    ("我要退掉这个杯子", "return_items"),
     ("cancel the order of mugs I placed this morning", "cancel_order"),
+    ("取消刚下的单", "cancel_order"),
+    ("麻烦取消一下订单", "cancel_order"),
     ("please send the order to my parents' house at 4 Mill Lane, York YO1 7HH", "change_address"),
     ("I left the flat number off my order, can you add it", "change_address"),
-])
-def test_the_shops_things_named_with_those_words_still_proceed(text: str, intent: str) -> None:
-    assert route(text).intent == intent
-
-
-@pytest.mark.parametrize("text", [
-    "please post new permit to my new address",  # what is sent is none of this shop's things
-    "can you send new fob to my new address",
-    "门卡能补寄到新地址吗",
-    "the mesh extender you sent is the wrong model for my hub, how do I send it back",  # what was sent is not sold here
-])
-def test_what_is_sent_or_bought_must_be_the_shops(text: str) -> None:
-    assert route(text).intent not in WRITES
-
-
-@pytest.mark.parametrize("text,intent", [
     ("please send it to my work address instead, 1 High St, Leeds LS1 1AA", "change_address"),
     ("please deliver the lamp to my new flat instead of the old one", "change_address"),
     ("这个能改寄到我公司吗", "change_address"),
     ("把订单改寄到上海市黄浦区南京东路100号", "change_address"),
-    ("the mug you sent is chipped, I want to send it back", "return_items"),
 ])
-def test_the_shops_things_sent_still_proceed(text: str, intent: str) -> None:
+def test_the_shops_things_named_with_those_words_still_proceed(text: str, intent: str) -> None:
     assert route(text).intent == intent
-
-
-@pytest.mark.parametrize("text", [
-    "please cancel the points scheme, I don't need it",  # the cancel's own object is not an order
-    "cancel",  # a bare verb is what every business hears
-    "I borrowed a racket from the front desk, how do I return it",  # borrowed things are no shop's goods
-    "the e-book I downloaded won't open, return it please",
-    "do I return it with a full tank or empty",
-])
-def test_what_the_write_acts_on_must_be_the_shops(text: str) -> None:
-    assert route(text).intent not in WRITES
 
 
 def test_a_bare_write_asks_until_an_order_is_in_focus() -> None:
@@ -147,13 +134,3 @@ def test_a_bare_write_asks_until_an_order_is_in_focus() -> None:
     assert [(c.name, c.args["order_id"].lstrip("#")) for c in about.calls] == [("cancel_order", "W9000001")]
     assert route("cancel the mug set before it ships").intent == "cancel_order"  # a goods cue keeps the write
 
-
-@pytest.mark.parametrize("text,shop", [
-    ("取消明天下午的预约", False),  # what the cancel acts on is none of the shop's things
-    ("取消明天的理发，不想要了", False),
-    ("取消刚下的单", True),
-    ("我要退掉这个杯子", True),
-    ("麻烦取消一下订单", True),
-])
-def test_what_a_chinese_cancel_acts_on(text: str, shop: bool) -> None:
-    assert (route(text).intent in WRITES) is shop

@@ -111,21 +111,15 @@ def test_the_dialogue_starts_no_write_for_another_business(text: str, intent: st
     assert intent_of(text) == intent
 
 
-@pytest.mark.parametrize("text", [
-    "please send my replacement library card to my new address",
-    "can you post the parking permit to my new flat instead",
-    "我的社保卡能寄到新地址吗",
-    "电子票改寄到公司地址",
-])
-def test_cards_passes_and_papers_of_other_businesses_are_no_write(text: str) -> None:
-    assert route(text).intent not in WRITES
-
-
 def test_a_gift_certificate_is_the_shops() -> None:
     assert other_business("cancel the gift certificate I ordered", "cancel_order") is None
 
 
 @pytest.mark.parametrize("text,intent", [
+    ("please send my replacement library card to my new address", "change_address"),  # cards, permits, papers
+    ("can you post the parking permit to my new flat instead", "change_address"),
+    ("我的社保卡能寄到新地址吗", "change_address"),
+    ("电子票改寄到公司地址", "change_address"),
     ("please cancel the vet visit on Friday", "cancel_order"),
     ("can you post the dog's worming tablets to my new address", "change_address"),
     ("cancel my son's place in the football club tournament", "cancel_order"),
@@ -134,6 +128,6 @@ def test_a_gift_certificate_is_the_shops() -> None:
     ("取消明天的宠物美容预约", "cancel_order"),
     ("助听器能寄到我新家吗", "change_address"),
 ])
-def test_pets_clubs_health_devices_and_trades_are_another_business(text: str, intent: str) -> None:
+def test_other_businesses_things_are_vetoed(text: str, intent: str) -> None:
     assert other_business(text, intent) is not None
     assert route(text).intent not in WRITES
