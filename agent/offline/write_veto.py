@@ -31,6 +31,9 @@ PAYMENT_WRITES = {"modify_payment"}
 ADDRESS_WRITES = {"change_address", "default_address"}
 # where a parcel may go: "send it to the hospital where I work" names a place, not another business's object
 DESTINATION = WRITES.joined("destination", "veto", re.I)
+# an order that holds another business's object: 'my order for the new iPhone contract' (this shop's words beside it
+# are no anchor then)
+HELD = re.compile("(?:" + WRITES.joined("held", "veto").pattern + ")(?:" + OTHER.pattern + ")", re.I)
 
 
 def without_address(text: str, address: dict[str, str] | None) -> str:
@@ -47,7 +50,7 @@ def other_business(text: str, intent: str, order_id: bool = False, address: dict
     text = without_address(text, address)
     if intent in ADDRESS_WRITES:
         text = DESTINATION.sub(" ", text)
-    if m := OTHER_ORDER.search(text):
+    if m := OTHER_ORDER.search(text) or HELD.search(text):
         return None if order_id else m.group(0)
     if order_id or SHOP.search(text):
         return None

@@ -127,6 +127,11 @@ def test_a_gift_certificate_is_the_shops() -> None:
     ("the plumber's call-out was cancelled, refund me", "cancel_order"),
     ("取消明天的宠物美容预约", "cancel_order"),
     ("助听器能寄到我新家吗", "change_address"),
+    ("please cancel my order for the broadband upgrade", "cancel_order"),  # the order holds another business's thing
+    ("can you send my mislaid suitcase to my sister's flat", "change_address"),
+    ("cancel the hold on the cookbook, I bought my own copy", "cancel_order"),
+    ("接送地址写错了，能改吗", "change_address"),
+    ("这个跟团游可以取消吗", "cancel_order"),
 ])
 def test_other_businesses_things_are_vetoed(text: str, intent: str) -> None:
     assert other_business(text, intent) is not None
