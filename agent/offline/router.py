@@ -193,7 +193,6 @@ def _ops_override(r: Route, low: str) -> Route | None:
 
 
 WRITES = {"cancel_order", "return_items", "change_address", *ops.INTENTS}
-GATED = {"cancel_order", "return_items", "change_address"}  # the writes the learned write gate was trained on
 
 
 def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, threshold: float = 0.55,
@@ -212,20 +211,7 @@ def route(text: str, role: str = "shopper", nn: NearestExamples | None = None, t
         # nothing of this shop's named (no order, parcel, product, pronoun): ask whether it is about an order here
         return Route("clarify", r.slots, confidence=r.confidence, via="shop-object",
                      alternatives=[(r.intent, r.confidence), ("out_of_scope", 0.0)])
-    if learn and role == "shopper" and r.intent in GATED and not (r.via == "rule" and r.intent == "change_address") \
-            and (gate := write_gate()) is not None and gate.gates(text):
-        # the learned write gate (trained on cancel, return and address change) finds it another business's message
-        # and it names no order id: ask whether it is about an order here, never write
-        return Route("clarify", r.slots, confidence=r.confidence, via="write-gate",
-                     alternatives=[(r.intent, r.confidence), ("out_of_scope", 0.0)])
     return r
-
-
-def write_gate() -> Any:
-    """The shipped learned write gate (agent/offline/write_gate.py), None when none is trained."""
-    from agent.offline.write_gate import shipped
-
-    return shipped()
 
 
 def _route(text: str, role: str, nn: NearestExamples | None, threshold: float, learn: bool) -> Route:
