@@ -94,6 +94,8 @@ class Phrases:
     nouns: frozenset[str]  # this shop's own things: what an order is called, the goods in it
     modifiers: frozenset[str]  # what says which of them: 'my last order', 'the second item'
     neutral: frozenset[str]  # heads that name no object: times, reasons, the refund itself
+    times: frozenset[str]  # what a phrase may run on into: 'the spin class <last week>'
+    recipients: frozenset[str]  # whom an order is for: 'my order for <my mum>'
     colours: frozenset[str]
     of: re.Pattern[str]  # what a holder holds: 'the order <of flowers>'
     bought_after: re.Pattern[str]  # a purchase after the phrase: 'the mesh booster <you sent>'
@@ -105,7 +107,8 @@ def _phrases(c: Catalogue) -> Phrases:
                               re.I),
                    re.compile(r"^(?:" + c.expand(shop.get("stop", "(?!)")) + r")$", re.I),
                    frozenset(shop.get("nouns", ())), frozenset(shop.get("modifiers", ())),
-                   frozenset(shop.get("neutral", ())), frozenset(_items(c, "colours")),
+                   frozenset(shop.get("neutral", ())), frozenset(shop.get("times", "").split()),
+                   frozenset(shop.get("recipients", "").split()), frozenset(_items(c, "colours")),
                    re.compile(r"\s+(?:" + c.expand(shop.get("of", "(?!)")) + r")\s+(?:(?:" + c.expand(shop["determiners"])
                               + r")\s+)?((?:[a-z][\w'-]*\s*){1,3})", re.I),
                    re.compile(r"\s+(?:" + c.expand(shop.get("bought_after", "(?!)")) + r")\b", re.I))
@@ -166,16 +169,20 @@ def _known(phrase: list[str], words: Phrases) -> bool:
 def _kind(p: Phrase, words: Phrases) -> str:
     """'known' (this shop's thing), 'unknown' (another object), 'none' (a time, a reason, the address itself) or
     'anaphor' ('the new one': whatever else the message names)."""
-    if p.words[-1] in words.neutral and not PRODUCT.search(" ".join(p.words)):  # 'the delivery address', 'my refund'
+    ws = p.words
+    while len(ws) > 1 and ws[-1] in words.times:  # 'the spin class last week': the class
+        ws = ws[:-1]
+    if ws[-1] in words.neutral and not PRODUCT.search(" ".join(ws)):  # 'the delivery address', 'my refund'
         return "none"
-    if not _known(p.words, words):
+    if not _known(ws, words):
         return "unknown"
-    head = next((w for w in p.words if w in words.nouns), "")  # 'the old one got lost': one
+    head = next((w for w in ws if w in words.nouns), "")  # 'the old one got lost': one
     if head in ANAPHORS:
         return "anaphor"
-    if head == p.words[-1] in GENERIC and (of := words.of.match(p.after)):  # 'the order of flowers'
+    if head == ws[-1] in GENERIC and (of := words.of.match(p.after)):  # 'the order of flowers'
         thing = [w for w in of.group(1).lower().split() if w not in words.modifiers and not w.isdigit()][:1]
-        if thing and not words.stop.match(thing[0]) and not _known(thing, words) and thing[0] not in words.neutral:
+        if thing and not words.stop.match(thing[0]) and not _known(thing, words) and \
+                thing[0].removesuffix("'s") not in words.neutral | words.times | words.recipients:
             return "unknown"
     return "known"
 

@@ -132,6 +132,9 @@ def test_a_gift_certificate_is_the_shops() -> None:
     ("cancel the hold on the cookbook, I bought my own copy", "cancel_order"),
     ("接送地址写错了，能改吗", "change_address"),
     ("这个跟团游可以取消吗", "cancel_order"),
+    ("cancel my yoga class on Thursday", "cancel_order"),
+    ("please return the unused medication for me", "return_items"),
+    ("上门取件不要了，帮我取消", "cancel_order"),
 ])
 def test_other_businesses_things_are_vetoed(text: str, intent: str) -> None:
     assert other_business(text, intent) is not None
