@@ -135,6 +135,9 @@ def test_a_gift_certificate_is_the_shops() -> None:
     ("cancel my yoga class on Thursday", "cancel_order"),
     ("please return the unused medication for me", "return_items"),
     ("上门取件不要了，帮我取消", "cancel_order"),
+    ("freeze my card and post the replacement to my new flat", "change_address"),
+    ("please return the parcel to sender, the recipient moved", "change_address"),
+    ("会员卡能转到离家近的门店吗", "change_address"),
 ])
 def test_other_businesses_things_are_vetoed(text: str, intent: str) -> None:
     assert other_business(text, intent) is not None
