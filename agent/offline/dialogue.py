@@ -177,18 +177,31 @@ def continues(task: Task, text: str) -> bool:
 def open_task(history: list[tuple[str, str]]) -> Task | None:
     """The write task still open after the earlier turns (None when the last turn closed or left it)."""
     task: Task | None = None
+    focus = False  # an order id seen earlier in the conversation, as the planner's remembered_order
     for text, payloads in turns(history):
-        task = step(task, text)
+        task = step(task, text, focus)
         if any(p.get("kind") == "done" for p in payloads):
             task = None
+        focus = focus or bool(order_ids(text)) or any(order_ids(json.dumps(p)) for p in payloads)
     return task
 
 
-def step(task: Task | None, text: str) -> Task | None:
-    """The task after one more message: continued, replaced by a new write request, or closed."""
+@lru_cache(maxsize=2048)
+def bare_write(text: str) -> str | None:
+    """The write a message naming nothing of the shop's asks for ('I'd like to cancel please'): the router asks
+    first, unless an order is in focus (agent/offline/planner.py), when the write is about that order."""
+    r = route(text, "shopper")
+    return r.alternatives[0][0] if r.via == "shop-object" and r.alternatives else None
+
+
+def step(task: Task | None, text: str, focus: bool = False) -> Task | None:
+    """The task after one more message: continued, replaced by a new write request, or closed. `focus`: an order
+    was in focus before it (a bare write is then that order's, as the planner took it)."""
     if withdrawn(text):
         return None
     if task is not None and continues(task, text):
         return task.more(text)
     intent = intent_of(positive_part(text))
+    if intent == "clarify" and focus:
+        intent = bare_write(positive_part(text)) or intent
     return Task(intent, (text,)) if intent in WRITES else None

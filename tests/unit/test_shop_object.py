@@ -134,3 +134,15 @@ def test_a_bare_write_asks_until_an_order_is_in_focus() -> None:
     assert [(c.name, c.args["order_id"].lstrip("#")) for c in about.calls] == [("cancel_order", "W9000001")]
     assert route("cancel the mug set before it ships").intent == "cancel_order"  # a goods cue keeps the write
 
+
+
+def test_a_bare_write_taken_with_the_order_in_focus_keeps_its_follow_ups() -> None:
+    """The dialogue's replay takes the bare write as the planner did, so the reason given next attaches to it."""
+    history = [("human", "show me order #W9000001"), ("tool", '{"kind": "order", "order": {"order_id": "W9000001"}}'),
+               ("human", "I'd like to cancel please"),
+               ("tool", '{"kind": "confirm", "action": "cancel_order", "order_id": "W9000001"}'),
+               ("ai", "Shall I cancel #W9000001? May I ask why?")]
+    then = plan_turn("I changed my mind about it", "shopper", True, history)
+    assert [(c.name, c.args.get("reason")) for c in then.calls] == [("cancel_order", "no longer needed")]
+    then = plan_turn("I ordered it by mistake", "shopper", True, history)
+    assert [(c.name, c.args.get("reason")) for c in then.calls] == [("cancel_order", "ordered by mistake")]
