@@ -14,13 +14,17 @@ A write is about this shop when the message names
   order to', 收货地址, 快递改寄到 ...); a bare 'change my address, I've moved' is what every business hears.
 
 What the message names is read as a whole, not word by word:
-- a shop noun whose 'of' holds another object is that object ('the order of flowers', 'the purchase of the car';
-  `holders`), and 'the new one' after another object is that object ('freeze my card and send the new one';
-  `anaphors`);
-- a purchase of something this shop does not sell makes no write, whatever pronoun follows ('I bought the wrong
-  movie, return it'; `purchased`), nor does lost property (`elsewhere`: 'I left my jacket in room 214');
+- a shop noun whose `of` ('of', 'for') holds another object is that object ('the order of flowers', 'my order for
+  the wine tasting'; `holders`; whom it is for is not: `recipients`), and 'the new one' after another object is
+  that object ('freeze my card and send the new one'; `anaphors`); a phrase that runs on into a time is read
+  without it ('the spin class last week'; `times`);
+- what was bought (`purchased`: 'I bought the wrong movie'; `bought_after`: 'the mesh booster you sent') or what
+  the write acts on (`acted_on`: 'cancel the points scheme'; unless a goods cue says otherwise) must be one of this
+  shop's things, whatever pronoun follows; lost property is no shop's (`elsewhere`: 'I left my jacket in room 214');
 - an address change that names another object to deliver, and none of this shop's things, makes no write ('deliver
-  my Sunday paper to my new address'); a phrase after a place word (`places`: 'to my hotel') is where, not what.
+  my Sunday paper to my new address'); a phrase after a place word (`places`: 'to my hotel') is where, not what;
+- what is sent or acted on is also read without noun phrases, by each language's `sent` and `acted` patterns less
+  their `filler` ('send new card to ...', '老年卡能补寄到...', '取消明天的理发').
 
 Otherwise the router asks first ('cancel an order, or something other than this shop?') instead of starting a
 write; a shopper loses one question, another business's customer starts nothing. The planner lets a write through
@@ -29,8 +33,8 @@ when the conversation already has an order in focus (agent/offline/planner.py).
 The words are data: the [shop] table of agent/lang/<lang>/writes.toml, each key joined across the languages that
 have the file, English first (agent/offline/words.py; docs/languages.md). The noun phrases a determiner opens
 ('my last order', 'the milk delivery') are read by code (`_heads`), with the words of each language that gives
-`determiners` (English: `determiners`, `stop`, `nouns`, `modifiers`, `neutral`, `anaphors`, `holders`,
-`purchased`, `places`); a language without them has none.
+`determiners` (English: `determiners`, `stop`, `nouns`, `modifiers`, `neutral`, `times`, `recipients`, `anaphors`,
+`holders`, `of`, `bought_after`, `purchased`, `acted_on`, `places`); a language without them has none.
 """
 
 from __future__ import annotations
@@ -116,8 +120,8 @@ def _phrases(c: Catalogue) -> Phrases:
 
 PHRASES = [_phrases(c) for c, _d in WRITES.values("determiners", "shop")]
 # the heads that stand for whatever else the message names ('send the new one'), the shop nouns whose 'of' says
-# what they hold ('the order of flowers'), the words before the object of a purchase ('I bought the ...') and
-# before a place ('to my hotel')
+# what they hold ('the order of flowers'), the words before the object of a purchase ('I bought the ...') or of the
+# write itself ('cancel the ...'), and before a place ('to my hotel')
 ANAPHORS = frozenset(w for c, ws in WRITES.values("anaphors", "shop") for w in ws.split())
 GENERIC = frozenset(w for c, ws in WRITES.values("holders", "shop") for w in ws.split())
 PURCHASED = frozenset(w for c, ws in WRITES.values("purchased", "shop") for w in ws.split())
