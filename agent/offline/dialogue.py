@@ -177,7 +177,7 @@ def continues(task: Task, text: str) -> bool:
 def open_task(history: list[tuple[str, str]]) -> Task | None:
     """The write task still open after the earlier turns (None when the last turn closed or left it)."""
     task: Task | None = None
-    focus = False  # an order id seen earlier in the conversation, as the planner's remembered_order
+    focus = False  # an order id said or shown earlier (any id in a tool's text, as the planner's remembered_order)
     for text, payloads in turns(history):
         task = step(task, text, focus)
         if any(p.get("kind") == "done" for p in payloads):
