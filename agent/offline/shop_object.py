@@ -40,6 +40,7 @@ have the file, English first (agent/offline/words.py; docs/languages.md). The no
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -122,11 +123,15 @@ PHRASES = [_phrases(c) for c, _d in WRITES.values("determiners", "shop")]
 # the heads that stand for whatever else the message names ('send the new one'), the shop nouns whose 'of' says
 # what they hold ('the order of flowers'), the words before the object of a purchase ('I bought the ...') or of the
 # write itself ('cancel the ...'), and before a place ('to my hotel')
-ANAPHORS = frozenset(w for c, ws in WRITES.values("anaphors", "shop") for w in ws.split())
-GENERIC = frozenset(w for c, ws in WRITES.values("holders", "shop") for w in ws.split())
-PURCHASED = frozenset(w for c, ws in WRITES.values("purchased", "shop") for w in ws.split())
-ACTED_ON = frozenset(w for c, ws in WRITES.values("acted_on", "shop") for w in ws.split())
-PLACE_WORDS = frozenset(w for c, ws in WRITES.values("places", "shop") for w in ws.split())
+
+
+def _words(key: str) -> frozenset[str]:
+    """The words of a space-separated [shop] key, across the languages that give it."""
+    return frozenset(w for _c, ws in WRITES.values(key, "shop") for w in ws.split())
+
+
+ANAPHORS, GENERIC, PURCHASED, ACTED_ON, PLACE_WORDS = map(_words, ("anaphors", "holders", "purchased", "acted_on",
+                                                                    "places"))
 
 
 @dataclass(frozen=True)
@@ -191,11 +196,19 @@ def _kind(p: Phrase, words: Phrases) -> str:
     return "known"
 
 
-def _objects(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=4096)  # read by several checks of one message
+def _objects(text: str) -> tuple[tuple[str, str], ...]:
     """(kind, the word before) of each noun phrase of the message (see `_kind`); a phrase that a purchase follows
     ('the mesh booster you sent', 'the movie I bought') counts as after a purchase word."""
-    return [(_kind(p, words), "bought" if words.bought_after.match(p.after) else p.before)
-            for words in PHRASES for p in _heads(text, words)]
+    return tuple((_kind(p, words), "bought" if words.bought_after.match(p.after) else p.before)
+                 for words in PHRASES for p in _heads(text, words))
+
+
+def _only_other(text: str, where: Callable[[str], bool]) -> bool:
+    """Whether the message names another object at a place `where` accepts (the word before it) and none of this
+    shop's things."""
+    objects = _objects(text)
+    return any(k == "unknown" and where(b) for k, b in objects) and not any(k == "known" for k, _b in objects)
 
 
 def named_objects(text: str) -> tuple[bool, bool]:
@@ -213,9 +226,8 @@ def named_objects(text: str) -> tuple[bool, bool]:
 def _bought_elsewhere(text: str) -> bool:
     """'I bought the wrong movie', 'cancel the account': a purchase, or the write's own object, that is none of this
     shop's things (and nothing of the shop's named beside it)."""
-    objects = _objects(text)
     before = PURCHASED if SHOP_CUE.search(text) else PURCHASED | ACTED_ON  # 'cancel the card set before it ships'
-    return any(k == "unknown" and b in before for k, b in objects) and not any(k == "known" for k, _b in objects)
+    return _only_other(text, before.__contains__)
 
 
 @dataclass(frozen=True)
@@ -254,9 +266,7 @@ def _names_other(text: str, what: str) -> bool:
 def _object_named(text: str) -> bool:
     """For an address change: an object other than this shop's things, not a place the parcel goes ('deliver my
     Sunday paper to ...', 'send the bills for ...'; not '... to my mum's house')."""
-    objects = _objects(text)
-    return any(k == "unknown" and b not in PLACE_WORDS for k, b in objects) and \
-        not any(k == "known" for k, _b in objects)
+    return _only_other(text, lambda before: before not in PLACE_WORDS)
 
 
 @lru_cache(maxsize=4096)
