@@ -120,9 +120,6 @@ def _phrases(c: Catalogue) -> Phrases:
 
 
 PHRASES = [_phrases(c) for c, _d in WRITES.values("determiners", "shop")]
-# the heads that stand for whatever else the message names ('send the new one'), the shop nouns whose 'of' says
-# what they hold ('the order of flowers'), the words before the object of a purchase ('I bought the ...') or of the
-# write itself ('cancel the ...'), and before a place ('to my hotel')
 
 
 def _words(key: str) -> frozenset[str]:
@@ -130,6 +127,9 @@ def _words(key: str) -> frozenset[str]:
     return frozenset(w for _c, ws in WRITES.values(key, "shop") for w in ws.split())
 
 
+# the heads that stand for whatever else the message names ('send the new one'), the shop nouns whose 'of' says
+# what they hold ('the order of flowers'), the words before the object of a purchase ('I bought the ...') or of the
+# write itself ('cancel the ...'), and before a place ('to my hotel')
 ANAPHORS, GENERIC, PURCHASED, ACTED_ON, PLACE_WORDS = map(_words, ("anaphors", "holders", "purchased", "acted_on",
                                                                     "places"))
 
